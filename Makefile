@@ -1,0 +1,46 @@
+# reviewdocs: `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= out
+
+.DEFAULT_GOAL := help
+.PHONY: help install lint format test demo bench schema clean
+
+help: ## List the targets and what they do
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv (when missing) and install reviewdocs with its dev tools
+
+lint: install ## ruff (lint and format check) and mypy on src/
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench
+	$(BIN)/mypy
+
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests tools bench
+	$(BIN)/ruff format src tests tools bench
+
+test: lint ## Lint, then the whole test suite
+	$(BIN)/pytest -q
+
+demo: install ## Produce every document for every sample into out/
+	$(BIN)/reviewdocs validate samples/*.json samples/*.pdf
+	$(BIN)/reviewdocs batch samples --out $(OUT)
+	@echo "Documents written to $(OUT)/ (see $(OUT)/batch-report.csv)"
+
+bench: install ## Batch against a naive docxtpl loop, side by side (N=2000 by default)
+	$(BIN)/python bench/bench.py --records $${N:-2000}
+
+schema: install ## Regenerate schemas/review-input.schema.json from the marshmallow schemas
+	$(BIN)/python -m reviewdocs.schemas > schemas/review-input.schema.json
+
+clean: ## Remove out/ and caches (keeps .venv)
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache build dist

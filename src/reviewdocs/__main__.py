@@ -1,0 +1,3 @@
+from reviewdocs.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""Output file names and atomic writes.
+
+Names follow spec section 4: ``<review id>/<document>[-v<N>][-<recipient id>].<ext>``
+with ``/`` in ids replaced by ``_``. An accessible variant adds ``-large_print`` or
+``-easy_read`` before the extension, so the standard copy is kept beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def safe_id(value: str) -> str:
+    """An id as a file-name part: ``/`` becomes ``_``; anything else unsafe too."""
+    cleaned = _UNSAFE.sub("_", value.replace("/", "_"))
+    # A leading dot would hide the file, and "." or ".." would escape the folder.
+    return cleaned.lstrip(".") or "_"
+
+
+def output_name(
+    review_id: str,
+    document: str,
+    ext: str,
+    *,
+    version: int = 1,
+    recipient_id: str | None = None,
+    variant: str = "standard",
+) -> str:
+    """The relative path of one output document (version 1 carries no ``-v`` suffix)."""
+    name = document
+    if version > 1:
+        name += f"-v{version}"
+    if recipient_id:
+        name += f"-{safe_id(recipient_id)}"
+    if variant != "standard":
+        name += f"-{variant}"
+    return f"{safe_id(review_id)}/{name}.{ext}"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` so that ``path`` is either absent, the old file, or complete.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and
+    the file is renamed over ``path``: a crash never leaves a half-written document.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

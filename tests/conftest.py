@@ -1,0 +1,49 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+EXAMPLE = ROOT / "tests" / "data" / "example-carer-light-touch.json"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def example_raw() -> dict[str, Any]:
+    """The spec's complete valid input (a copy: tests may change it)."""
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_json(tmp_path: Path) -> Callable[[Any, str], Path]:
+    def _write(data: Any, name: str = "review.json") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(data, default=str), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def with_changes(raw: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A deep copy of ``raw`` with dotted-path changes (``findings__needs__changed=True``)."""
+    out = copy.deepcopy(raw)
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split("__")
+        node = out
+        for part in parents:
+            node = node[part]
+        node[leaf] = value
+    return out
