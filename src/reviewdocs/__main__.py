@@ -1,3 +1,3 @@
 from reviewdocs.cli import main
 
-main()
+main(prog_name="reviewdocs")

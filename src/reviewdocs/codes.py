@@ -26,7 +26,7 @@ ALWAYS_SECTIONS: Final = (
     "information_and_advice",
     "outcome_and_next_steps",
 )
-"""003 "The following information must be clearly but proportionately recorded in all cases" (1-11)."""
+"""003 "The following information must be clearly but proportionately recorded in all cases"."""
 
 WHERE_RELEVANT_SECTIONS: Final = (
     "changes_and_wellbeing_impact",

@@ -1,0 +1,445 @@
+"""The command line: parse, call one library function, map errors to exit codes.
+
+Exit codes (spec section 1): 0 success, 1 invalid input or a record failed,
+2 usage error. Errors go to stderr in plain words, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from reviewdocs import __version__, codes
+from reviewdocs.errors import ReviewdocsError
+
+
+def _fail(err: ReviewdocsError) -> NoReturn:
+    for line in err.lines():
+        click.echo(line, err=True)
+    sys.exit(err.exit_code)
+
+
+class _Group(click.Group):
+    """Turns library errors into plain words and exit codes, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReviewdocsError as err:
+            _fail(err)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo(
+                "Interrupted: files already finished are complete; nothing is half-written.",
+                err=True,
+            )
+            sys.exit(130)
+        except OSError as err:
+            # Disk full, permission denied, read-only folder: the user can act on these.
+            where = f" ({err.filename})" if err.filename else ""
+            click.echo(f"error: {err.strerror or err}{where}", err=True)
+            sys.exit(1)
+        except Exception as err:
+            # A bug of ours: say so in one line rather than show a user a traceback.
+            if os.environ.get("REVIEWDOCS_DEBUG"):
+                raise
+            click.echo(
+                f"internal error: {type(err).__name__}: {err} "
+                "(set REVIEWDOCS_DEBUG=1 to see the details, and please report it)",
+                err=True,
+            )
+            sys.exit(1)
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form.") from None
+
+
+_date_option = click.option(
+    "--date",
+    "produced",
+    callback=_iso_date,
+    metavar="YYYY-MM-DD",
+    help="The date the documents are dated (default: review.document_date, else today).",
+)
+_register_option = click.option(
+    "--register",
+    "register_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The register of documents produced (default: OUT/register.sqlite).",
+)
+_doc_option = click.option(
+    "--doc",
+    "documents",
+    multiple=True,
+    type=click.Choice(codes.DOCUMENTS),
+    help="A document to produce (repeatable). Default: what the decision calls for.",
+)
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(codes.FORMATS),
+    help="docx or pdf (default: from the subject's preferred format).",
+)
+_variant_option = click.option(
+    "--variant",
+    type=click.Choice(codes.VARIANTS),
+    help="standard, large_print or easy_read (default: from the subject's preferred format).",
+)
+_font_size_option = click.option(
+    "--font-size",
+    type=click.IntRange(16, 72),
+    help="Large print point size (16 or more; default 18).",
+)
+_input_arg = click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+_out_option = click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write documents into.",
+)
+
+
+def _open_register(out_dir: Path, register_path: Path | None) -> Any:
+    from reviewdocs.register import Register
+
+    return Register(register_path or out_dir / "register.sqlite")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reviewdocs")
+def main() -> None:
+    """Care Act 2014 review records and letters from review findings.
+
+    INPUT is a review as JSON (schema_version 1) or our completed fillable PDF form.
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(inputs: Sequence[Path]) -> None:
+    """Check review inputs (JSON or completed PDF forms); print every problem as path: message."""
+    from reviewdocs.errors import InputError
+    from reviewdocs.inputs import load_review
+
+    failed = 0
+    for path in inputs:
+        try:
+            load_review(path)
+        except InputError as err:
+            failed += 1
+            for line in err.lines():
+                click.echo(line, err=True)
+        else:
+            click.echo(f"{path}: valid")
+    if failed:
+        click.echo(f"{failed} of {len(inputs)} input(s) invalid.", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@_input_arg
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print exactly the decision object (spec section 3)."
+)
+def decide(input_path: Path, as_json: bool) -> None:
+    """Decide the outcome, required record sections and actions of a review."""
+    from reviewdocs.decision import decide as decide_review
+    from reviewdocs.decision import explain
+    from reviewdocs.inputs import load_review
+
+    review = load_review(input_path)
+    result = decide_review(review)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Review {result['review_id']}")
+    click.echo(f"Outcome: {result['outcome_number']}. {_outcome_words(result['outcome'])}")
+    click.echo(f"Reassessment required: {'yes' if result['reassessment_required'] else 'no'}")
+    if result["escalate_to_full_review"]:
+        click.echo("This light touch review must become a full review.")
+    click.echo(f"Next review by: {result['next_review_by'] or 'none set (see warnings)'}")
+    click.echo("Actions:")
+    for code, reason in explain(review, result):
+        click.echo(f"  - {code}: {reason}")
+    click.echo("Record sections: " + ", ".join(result["required_sections"]))
+    for warning in result["warnings"]:
+        click.echo(f"Warning: {warning}")
+
+
+def _outcome_words(outcome: str) -> str:
+    # 003 "Broadly there are 3 possible outcomes following review".
+    return {
+        "no_change": "No changes to the plan or personal budget.",
+        "plan_change": "Changes to the plan, not to the personal budget.",
+        "plan_and_budget_change": "Changes to the plan and personal budget (reassessment).",
+    }[outcome]
+
+
+@main.command()
+@_input_arg
+@_out_option
+@_doc_option
+@_format_option
+@_variant_option
+@_font_size_option
+@_date_option
+@_register_option
+def render(
+    input_path: Path,
+    out_dir: Path,
+    documents: Sequence[str],
+    fmt: str | None,
+    variant: str | None,
+    font_size: int | None,
+    produced: date | None,
+    register_path: Path | None,
+) -> None:
+    """Produce the documents for one review (default: what the decision calls for)."""
+    from reviewdocs.inputs import load_review_with_hash
+    from reviewdocs.pipeline import produce
+
+    review, input_sha256 = load_review_with_hash(input_path)
+    with _open_register(out_dir, register_path) as register:
+        produced_files = produce(
+            review,
+            out_dir,
+            documents=documents or None,
+            fmt=fmt,
+            variant=variant,
+            produced=produced,
+            font_size=font_size,
+            register=register,
+            input_sha256=input_sha256,
+        )
+    for item in produced_files:
+        click.echo(str(item.path))
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@_out_option
+@click.option(
+    "--jobs", type=click.IntRange(1, 256), help="Worker processes (default: one per core)."
+)
+@_doc_option
+@_format_option
+@_variant_option
+@_date_option
+@click.option("--dry-run", is_flag=True, help="Validate and decide every record; produce nothing.")
+def batch(
+    source: Path,
+    out_dir: Path,
+    jobs: int | None,
+    documents: Sequence[str],
+    fmt: str | None,
+    variant: str | None,
+    produced: date | None,
+    dry_run: bool,
+) -> None:
+    """Produce documents for many reviews: a folder, a JSON Lines file or a CSV.
+
+    One bad record never stops the batch; every record gets a row in
+    OUT/batch-report.csv. Records already produced from the same input and
+    templates are skipped, so an interrupted batch can simply be run again.
+    """
+    from reviewdocs.batch import run_batch, terminal_progress
+
+    result = run_batch(
+        source,
+        out_dir,
+        jobs=jobs,
+        documents=documents or None,
+        dry_run=dry_run,
+        produced=produced,
+        fmt=fmt,
+        variant=variant,
+        progress=terminal_progress,
+    )
+    click.echo(result.summary())
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
+@_input_arg
+@click.argument("amendment_path", metavar="AMENDMENT", type=click.Path(path_type=Path))
+@_out_option
+@_date_option
+@_register_option
+def amend(
+    input_path: Path,
+    amendment_path: Path,
+    out_dir: Path,
+    produced: date | None,
+    register_path: Path | None,
+) -> None:
+    """Decide an amendment request: the amended record, or the decline letter."""
+    from reviewdocs.amend import amend as amend_review
+    from reviewdocs.amend import load_amendment
+    from reviewdocs.inputs import load_review
+
+    review = load_review(input_path)
+    amendment = load_amendment(amendment_path)
+    with _open_register(out_dir, register_path) as register:
+        result = amend_review(review, amendment, out_dir, register=register, produced=produced)
+    click.echo(result.summary())
+
+
+@main.command()
+@_input_arg
+@_out_option
+@click.option(
+    "--recipient", "recipients", multiple=True, help="Only this recipient id (repeatable)."
+)
+@_date_option
+@_register_option
+def share(
+    input_path: Path,
+    out_dir: Path,
+    recipients: Sequence[str],
+    produced: date | None,
+    register_path: Path | None,
+) -> None:
+    """Produce copies of the record for recipients by the sharing rules, redacted where decided."""
+    from reviewdocs.inputs import load_review_with_hash
+    from reviewdocs.sharing import share as share_review
+
+    review, input_sha256 = load_review_with_hash(input_path)
+    with _open_register(out_dir, register_path) as register:
+        result = share_review(
+            review,
+            out_dir,
+            recipients=list(recipients) or None,
+            register=register,
+            produced=produced,
+            input_sha256=input_sha256,
+        )
+    click.echo(result.summary())
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the blank form (FILE.pdf).",
+)
+@click.option(
+    "--plan-type",
+    type=click.Choice(codes.PLAN_TYPES),
+    default="carer_support_plan",
+    show_default=True,
+    help="Which plan the review form is for.",
+)
+def form(out_path: Path, plan_type: str) -> None:
+    """Write the blank fillable PDF review form."""
+    from reviewdocs.pdfform import write_form
+
+    write_form(out_path, plan_type)
+    click.echo(str(out_path))
+
+
+@main.group()
+def templates() -> None:
+    """Inspect the Word templates."""
+
+
+@templates.command("check")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of templates to check (default: the installed ones).",
+)
+def templates_check(directory: Path | None) -> None:
+    """List each template's fields; fail on unknown fields, split tags or syntax errors."""
+    from reviewdocs.documents import check_templates, template_fields
+
+    for name, fields in template_fields(directory).items():
+        click.echo(f"{name}: {len(fields)} field(s)")
+        for field in sorted(fields):
+            click.echo(f"  {field}")
+    problems = check_templates(directory)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("All templates are valid.")
+
+
+@main.group("register")
+def register_group() -> None:
+    """Read the register of documents produced and copies shared."""
+
+
+_register_location = click.option(
+    "--register",
+    "register_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("out/register.sqlite"),
+    show_default=True,
+    help="The register file.",
+)
+
+
+@register_group.command("list")
+@_register_location
+@click.option("--review", "review_id", help="Only this review id.")
+def register_list(register_path: Path, review_id: str | None) -> None:
+    """List what was produced and for whom."""
+    from reviewdocs.register import Register
+
+    _require_file(register_path)
+    with Register(register_path) as register:
+        for entry in register.entries(review_id):
+            who = entry.recipient_name or entry.recipient_id or "the subject"
+            withheld = f" withheld: {', '.join(entry.withheld)}" if entry.withheld else ""
+            click.echo(
+                f"{entry.produced_on.isoformat()} {entry.review_id} {entry.document} "
+                f"v{entry.version} {entry.variant}/{entry.fmt} -> {who} ({entry.basis}){withheld}"
+            )
+
+
+@register_group.command("export")
+@_register_location
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the register as CSV to this file ('-' for standard output).",
+)
+def register_export(register_path: Path, csv_path: str) -> None:
+    """Export the register as CSV."""
+    from reviewdocs.register import Register
+
+    _require_file(register_path)
+    with (
+        Register(register_path) as register,
+        click.open_file(csv_path, "w", atomic=csv_path != "-") as fh,
+    ):
+        register.export_csv(fh)
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise ReviewdocsError(
+            f"No register at {path}: produce some documents first, or name it with --register."
+        )

@@ -1,0 +1,225 @@
+"""Produce the documents of one review: render, convert, write atomically, register.
+
+``render``, ``batch``, ``share`` and ``amend`` all come through :func:`produce`, so
+naming, accessible variants, PDF conversion and the register behave the same way
+whichever command made a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reviewdocs import codes
+from reviewdocs.errors import InputError
+from reviewdocs.outputs import output_name, sha256_bytes, write_atomic
+
+if TYPE_CHECKING:
+    from reviewdocs.register import Register
+
+
+@dataclass(frozen=True)
+class Produced:
+    """One file written for one review."""
+
+    review_id: str
+    document: str
+    version: int
+    variant: str
+    fmt: str
+    path: Path
+    relpath: str
+    recipient_id: str | None
+    sha256: str
+    template_sha256: str
+
+
+def documents_for(review: Mapping[str, Any], decision: Mapping[str, Any] | None) -> list[str]:
+    """The documents a record calls for when none are named.
+
+    A planned review (no findings yet) calls for the information letter (002 "Under
+    the Care Act you must provide information about the review process"), and the
+    delay letter when a delay was recorded (002 "If you are not able to arrange the
+    review at this first contact"). A completed review calls for the formal record
+    and the outcome letter (003 "Following the review process the carer must be given
+    a written record"), and the telephone follow-up letter where the conversation was
+    by telephone (002 "In all cases where communication has been provided by
+    telephone a follow up letter ... should be sent").
+    """
+    if is_planned(review):
+        docs = ["review_information_letter"]
+        if review["review"].get("delay"):
+            docs.append("review_delay_letter")
+        return docs
+    docs = ["review_record", "outcome_letter"]
+    if decision and "telephone_follow_up_letter" in decision["actions"]:
+        docs.append("telephone_follow_up_letter")
+    return docs
+
+
+def is_planned(review: Mapping[str, Any]) -> bool:
+    return review["review"].get("stage") == "planned"
+
+
+def production_date(review: Mapping[str, Any], produced: date | None) -> date:
+    """``--date`` first, then the record's ``review.document_date``, then today."""
+    if produced is not None:
+        return produced
+    from_record = review["review"].get("document_date")
+    if isinstance(from_record, date):
+        return from_record
+    return date.today()
+
+
+def _check_documents(review: Mapping[str, Any], documents: Sequence[str]) -> None:
+    unknown = [d for d in documents if d not in codes.DOCUMENTS]
+    if unknown:
+        raise InputError(
+            {
+                "--doc": [
+                    f"Unknown document {d!r}; one of: {', '.join(codes.DOCUMENTS)}."
+                    for d in unknown
+                ]
+            }
+        )
+    if is_planned(review):
+        post = [d for d in documents if d not in codes.PRE_REVIEW_DOCUMENTS]
+        if post:
+            raise InputError(
+                {
+                    "review.stage": [
+                        f"The review is planned, not completed: {', '.join(post)} need(s) the "
+                        "review's findings. Only the information and delay letters can be produced."
+                    ]
+                }
+            )
+
+
+def produce(
+    review: Mapping[str, Any],
+    out_dir: Path,
+    *,
+    decision: Mapping[str, Any] | None = None,
+    documents: Sequence[str] | None = None,
+    fmt: str | None = None,
+    variant: str | None = None,
+    produced: date | None = None,
+    font_size: int | None = None,
+    register: Register | None = None,
+    input_sha256: str = "",
+    recipient: Mapping[str, Any] | None = None,
+    basis: str = "subject",
+    withheld: Sequence[str] = (),
+    version: int = 1,
+    amendment: Mapping[str, Any] | None = None,
+    previous: Mapping[str, Any] | None = None,
+) -> list[Produced]:
+    """Render, convert and write the documents of one validated review.
+
+    Every file is written atomically; a failure part-way leaves the files already
+    finished complete and registered, and nothing half-written.
+    """
+    from reviewdocs.accessible import plan_outputs
+    from reviewdocs.documents import render_document
+
+    if decision is None and not is_planned(review):
+        from reviewdocs.decision import decide
+
+        decision = decide(review)
+    docs = list(documents) if documents else documents_for(review, decision)
+    _check_documents(review, docs)
+    on = production_date(review, produced)
+    review_id = review["review"]["id"]
+    recipient_id = recipient["id"] if recipient else None
+
+    results: list[Produced] = []
+    for document in docs:
+        rendered_by_variant: dict[str, Any] = {}
+        for var, ext in plan_outputs(review, document, variant=variant, fmt=fmt):
+            rendered = rendered_by_variant.get(var)
+            if rendered is None:
+                rendered = render_document(
+                    review,
+                    decision,
+                    document,
+                    variant=var,
+                    produced=on,
+                    version=version,
+                    recipient=recipient,
+                    withheld=bool(withheld),
+                    amendment=amendment,
+                    previous=previous,
+                    font_size=font_size,
+                )
+                rendered_by_variant[var] = rendered
+            data = rendered.data if ext == "docx" else _to_pdf(rendered.data)
+            relpath = output_name(
+                review_id, document, ext, version=version, recipient_id=recipient_id, variant=var
+            )
+            path = out_dir / relpath
+            write_atomic(path, data)
+            item = Produced(
+                review_id=review_id,
+                document=document,
+                version=version,
+                variant=var,
+                fmt=ext,
+                path=path,
+                relpath=relpath,
+                recipient_id=recipient_id,
+                sha256=sha256_bytes(data),
+                template_sha256=rendered.template_sha256,
+            )
+            results.append(item)
+            if register is not None:
+                _register(
+                    register,
+                    item,
+                    recipient=recipient,
+                    basis=basis,
+                    withheld=withheld,
+                    on=on,
+                    input_sha256=input_sha256,
+                )
+    return results
+
+
+def _to_pdf(docx: bytes) -> bytes:
+    from reviewdocs.pdf import get_converter
+
+    return get_converter().convert(docx)
+
+
+def _register(
+    register: Register,
+    item: Produced,
+    *,
+    recipient: Mapping[str, Any] | None,
+    basis: str,
+    withheld: Sequence[str],
+    on: date,
+    input_sha256: str,
+) -> None:
+    from reviewdocs.register import Entry
+
+    register.add(
+        Entry(
+            review_id=item.review_id,
+            document=item.document,
+            version=item.version,
+            recipient_id=item.recipient_id,
+            recipient_name=recipient.get("name") if recipient else None,
+            basis=basis,
+            withheld=tuple(withheld),
+            produced_on=on,
+            variant=item.variant,
+            fmt=item.fmt,
+            path=item.relpath,
+            sha256=item.sha256,
+            input_sha256=input_sha256,
+            template_sha256=item.template_sha256,
+        )
+    )
