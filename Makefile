@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format test demo bench schema clean
+.PHONY: help install deps lint format test demo bench schema clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv (when missing) and install reviewdocs with its dev tools
 
+deps: ## Install the Debian packages for PDF output (LibreOffice, fonts) when missing
+	@bash .ci/system-deps
+
 lint: install ## ruff (lint and format check) and mypy on src/
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/ruff format --check src tests tools bench
@@ -28,10 +31,10 @@ format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests tools bench
 	$(BIN)/ruff format src tests tools bench
 
-test: lint ## Lint, then the whole test suite
+test: lint deps ## Lint, then the whole test suite
 	$(BIN)/pytest -q
 
-demo: install ## Produce every document for every sample into out/
+demo: install deps ## Produce every document for every sample into out/
 	$(BIN)/reviewdocs validate samples/*.json samples/*.pdf
 	$(BIN)/reviewdocs batch samples --out $(OUT)
 	@echo "Documents written to $(OUT)/ (see $(OUT)/batch-report.csv)"
