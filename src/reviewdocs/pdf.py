@@ -1,0 +1,326 @@
+"""Tagged PDF through one persistent headless LibreOffice.
+
+Starting LibreOffice costs about a second; converting a letter in a running one
+about 150 ms. So a ``Converter`` starts LibreOffice once, on first use, and keeps
+it for every document after that; a batch gives each worker process its own
+(``get_converter``), one per core.
+
+LibreOffice's Python bridge (python3-uno) exists only for the system Python, so
+the bridge runs in ``_uno_worker.py`` under ``/usr/bin/python3`` and we talk to it
+in JSON lines. The PDF is what 002 "provided in a format that is accessible to
+them" needs from a file a screen reader opens: tagged (PDF/UA flag), with its
+headings and table header cells in the structure tree, a title, the language
+(en-GB), and embedded fonts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+import zipfile
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from lxml import etree
+
+from .errors import ConversionError
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+INSTALL_HINT = "apt-get install libreoffice-writer-nogui python3-uno fonts-liberation"
+DOCUMENT_TIMEOUT_S = 120.0
+START_TIMEOUT_S = 120.0
+_WORKER = Path(__file__).with_name("_uno_worker.py")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+
+class Converter:
+    """One headless LibreOffice, started on first use and reused for every document.
+
+    Not shared between processes: each process makes its own (see ``get_converter``).
+    Calls from several threads are serialised. ``starts`` counts LibreOffice start-ups.
+    """
+
+    def __init__(
+        self,
+        *,
+        soffice: str | None = None,
+        python: str = SYSTEM_PYTHON,
+        timeout: float = DOCUMENT_TIMEOUT_S,
+        start_timeout: float = START_TIMEOUT_S,
+    ) -> None:
+        self.soffice = soffice or os.environ.get("REVIEWDOCS_SOFFICE") or "soffice"
+        self.python = python
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.starts = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._tmp: Path | None = None
+        self._buffer = b""
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def convert(self, docx: bytes, *, title: str | None = None, lang: str = "en-GB") -> bytes:
+        """The tagged PDF of a DOCX.
+
+        ``title`` defaults to the document's core properties title (the PDF/UA
+        title shown in the window bar), else its first line of text. Raises
+        ``ConversionError`` for a file that is not a Word document, a conversion
+        that fails or takes longer than ``timeout`` seconds, or a missing LibreOffice.
+        """
+        title = title or document_title(docx)
+        with self._lock:
+            # LibreOffice may have died since the last document: start it again once.
+            for attempt in (1, 2):
+                self._ensure_started()
+                reply, output = self._request(docx, title, lang)
+                if reply is None or reply.get("dead"):
+                    self._discard()
+                    if attempt == 1:
+                        continue
+                    raise ConversionError("LibreOffice stopped while converting, twice in a row")
+                if not reply.get("ok"):
+                    raise ConversionError(
+                        f"LibreOffice could not convert the document to PDF: {reply.get('error')}"
+                    )
+                return _take(output)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Stop LibreOffice and remove the temporary folder; safe to call twice."""
+        with self._lock:
+            proc = self._proc
+            if proc is not None and proc.poll() is None:
+                with contextlib.suppress(OSError):
+                    if proc.stdin:
+                        proc.stdin.close()  # end of input: the worker stops LibreOffice
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=20)
+            self._discard()
+
+    # -- the worker process ------------------------------------------------------
+
+    def _ensure_started(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        self._discard()
+        if not _executable(self.soffice):
+            raise ConversionError(
+                f"LibreOffice is not installed (no '{self.soffice}' program found), "
+                f"so PDF copies cannot be made. Install it with: {INSTALL_HINT}"
+            )
+        if not _executable(self.python):
+            raise ConversionError(
+                f"The system Python ({self.python}) with LibreOffice's bridge is missing, "
+                f"so PDF copies cannot be made. Install it with: {INSTALL_HINT}"
+            )
+        self._tmp = Path(tempfile.mkdtemp(prefix="reviewdocs-pdf-"))
+        pipe = f"reviewdocs-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        with (self._tmp / "worker.log").open("wb") as log:
+            # A new session puts the worker and LibreOffice in one process group,
+            # so a stuck conversion can be stopped without touching anything else.
+            self._proc = subprocess.Popen(
+                [
+                    self.python,
+                    "-I",
+                    str(_WORKER),
+                    "--soffice",
+                    self.soffice,
+                    "--pipe",
+                    pipe,
+                    "--profile",
+                    (self._tmp / "profile").as_uri(),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                start_new_session=True,
+            )
+        self._buffer = b""
+        self.starts += 1
+        ready = self._read_reply(self.start_timeout)
+        if ready is None or not ready.get("ready"):
+            self._discard()
+            raise ConversionError(_start_failure(ready, self.start_timeout))
+
+    def _request(self, docx: bytes, title: str, lang: str) -> tuple[dict[str, Any] | None, Path]:
+        """Send one document; the worker's reply (None if it died) and where the PDF goes."""
+        assert self._proc is not None and self._proc.stdin is not None and self._tmp
+        self._count += 1
+        source = self._tmp / f"in-{self._count}.docx"
+        output = self._tmp / f"out-{self._count}.pdf"
+        source.write_bytes(docx)
+        line = {"input": str(source), "output": str(output), "title": title, "lang": lang}
+        try:
+            try:
+                self._proc.stdin.write(json.dumps(line).encode() + b"\n")
+                self._proc.stdin.flush()
+            except OSError:
+                return None, output
+            return self._read_reply(self.timeout), output
+        except TimeoutError:
+            self._discard()
+            raise ConversionError(
+                f"LibreOffice did not finish converting the document within "
+                f"{self.timeout:g} seconds; it was stopped"
+            ) from None
+        finally:
+            source.unlink(missing_ok=True)
+
+    def _read_reply(self, timeout: float) -> dict[str, Any] | None:
+        """The worker's next JSON line; None if it exited; TimeoutError if it is too slow."""
+        assert self._proc is not None and self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def _discard(self) -> None:
+        """Kill the worker and LibreOffice if still there, and remove the temporary folder."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            for pipe in (proc.stdin, proc.stdout):
+                with contextlib.suppress(OSError):
+                    if pipe:
+                        pipe.close()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def _abandon(self) -> None:
+        """In a forked child: forget the parent's LibreOffice without stopping it."""
+        if self._proc is not None:
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                with contextlib.suppress(OSError):
+                    if pipe:
+                        pipe.close()
+        self._proc = None
+        self._tmp = None
+
+
+def _take(output: Path) -> bytes:
+    try:
+        return output.read_bytes()
+    except FileNotFoundError:
+        raise ConversionError("LibreOffice reported success but wrote no PDF") from None
+    finally:
+        output.unlink(missing_ok=True)
+
+
+def _executable(program: str) -> bool:
+    if os.sep in program:
+        return os.access(program, os.X_OK) and Path(program).is_file()
+    return shutil.which(program) is not None
+
+
+def _start_failure(reply: dict[str, Any] | None, timeout: float) -> str:
+    kind = (reply or {}).get("kind")
+    detail = (reply or {}).get("error", "")
+    if kind == "missing_uno":
+        return (
+            f"LibreOffice's Python bridge (python3-uno) is not installed ({detail}), "
+            f"so PDF copies cannot be made. Install it with: {INSTALL_HINT}"
+        )
+    if kind == "missing_soffice":
+        return f"LibreOffice is not installed ({detail}). Install it with: {INSTALL_HINT}"
+    if reply is None:
+        return "LibreOffice's converter stopped during start-up"
+    return f"LibreOffice could not start ({detail or f'not ready within {timeout:g} s'})"
+
+
+def document_title(docx: bytes) -> str:
+    """The title a PDF of ``docx`` carries: core properties title, else its first text.
+
+    Raises ``ConversionError`` when ``docx`` is not a Word document at all, before
+    LibreOffice is troubled with it.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+            body = zf.read("word/document.xml")
+            core = zf.read("docProps/core.xml") if "docProps/core.xml" in zf.namelist() else b""
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise ConversionError(f"Not a Word document (.docx), cannot make a PDF: {exc}") from None
+    try:
+        if core:
+            found = etree.fromstring(core).findtext(_DC_TITLE)
+            if found and found.strip():
+                return found.strip()
+        for para in etree.fromstring(body).iter(f"{_W}p"):
+            text = "".join(t.text or "" for t in para.iter(f"{_W}t")).strip()
+            if text:
+                return text
+    except etree.XMLSyntaxError as exc:
+        raise ConversionError(f"The Word document is damaged, cannot make a PDF: {exc}") from None
+    return "Document"
+
+
+_converter: Converter | None = None
+
+
+def get_converter() -> Converter:
+    """This process's converter, made on first use and closed when the process exits."""
+    global _converter
+    if _converter is None:
+        _converter = Converter()
+    return _converter
+
+
+def to_pdf(docx: bytes, *, title: str | None = None, lang: str = "en-GB") -> bytes:
+    """``get_converter().convert(...)``: a tagged PDF from this process's LibreOffice."""
+    return get_converter().convert(docx, title=title, lang=lang)
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    if _converter is not None:
+        _converter.close()
+
+
+def _forget_after_fork() -> None:
+    # A forked batch worker must start its own LibreOffice: the parent's belongs to
+    # the parent, and keeping its pipe open would stop it noticing its own shutdown.
+    global _converter
+    if _converter is not None:
+        _converter._abandon()
+    _converter = None
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
