@@ -1,0 +1,409 @@
+"""The register: what went to whom, on what basis, with what withheld.
+
+Every document produced is a row (spec section 6: "Each copy produced is written
+to the register"), and so is every "no copy" decision, so the register answers
+both "who has version N of this record?" (003 "The amended record should be
+circulated to the same people as the original record") and "why did this person
+get nothing?".
+
+SQLite from the standard library. Several batch worker processes write at once:
+the database runs in WAL mode with a busy timeout, every write is one short
+``BEGIN IMMEDIATE`` transaction, and a write that still meets a lock is retried.
+The schema is versioned with ``PRAGMA user_version`` and migrated on open.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Final, TypeVar
+
+from reviewdocs.errors import ReviewdocsError
+
+DEFAULT_NAME: Final = "register.sqlite"
+"""The register's file name inside the output folder when ``--register`` is not given."""
+
+SCHEMA_VERSION: Final = 1
+
+BASES: Final = (
+    "subject",
+    "joint_organisation",
+    "consent",
+    "request",
+    "manager_decision",
+    "amendment_circulation",
+)
+"""Why a copy was sent (spec section 6; 003 "Following the review process" to the end)."""
+
+_MIGRATIONS: Final[dict[int, str]] = {
+    1: """
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            review_id TEXT NOT NULL,
+            document TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            recipient_id TEXT,
+            recipient_name TEXT,
+            basis TEXT NOT NULL,
+            withheld TEXT NOT NULL,
+            produced_on TEXT NOT NULL,
+            variant TEXT NOT NULL,
+            fmt TEXT NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            input_sha256 TEXT NOT NULL,
+            template_sha256 TEXT NOT NULL
+        );
+        CREATE INDEX entries_by_review ON entries (review_id, document, version);
+        CREATE TABLE refusals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            review_id TEXT NOT NULL,
+            recipient_id TEXT NOT NULL,
+            recipient_name TEXT,
+            reason TEXT NOT NULL,
+            produced_on TEXT NOT NULL
+        );
+        CREATE INDEX refusals_by_review ON refusals (review_id);
+    """,
+}
+
+_BUSY_TIMEOUT_MS: Final = 30_000
+_RETRIES: Final = 8
+
+CSV_COLUMNS: Final = (
+    "status",
+    "review_id",
+    "document",
+    "version",
+    "recipient_id",
+    "recipient_name",
+    "basis",
+    "withheld",
+    "produced_on",
+    "variant",
+    "format",
+    "path",
+    "sha256",
+    "input_sha256",
+    "template_sha256",
+    "reason",
+)
+
+T = TypeVar("T")
+
+
+class RegisterError(ReviewdocsError):
+    """The register file cannot be opened, is not a register, or is from a newer reviewdocs."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file produced for one recipient (``recipient_id`` None: the subject)."""
+
+    review_id: str
+    document: str
+    version: int
+    recipient_id: str | None
+    recipient_name: str | None
+    basis: str
+    withheld: tuple[str, ...]
+    produced_on: date
+    variant: str
+    fmt: str
+    path: str
+    sha256: str
+    input_sha256: str
+    template_sha256: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A recorded "no copy" decision, with its reason in plain words."""
+
+    review_id: str
+    recipient_id: str
+    recipient_name: str | None
+    reason: str
+    produced_on: date
+
+
+class Register:
+    """The SQLite register at ``path`` (created, or migrated to the current schema)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
+        except (OSError, sqlite3.Error) as exc:
+            raise RegisterError(f"Cannot open the register {self.path}: {exc}.") from exc
+        # Autocommit mode: transactions are opened explicitly and kept short.
+        self._db.isolation_level = None
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._retry(self._enable_wal)
+            self._retry(self._migrate)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise RegisterError(
+                f"{self.path} is not a reviewdocs register (SQLite said: {exc})."
+            ) from exc
+        except BaseException:
+            self._db.close()
+            raise
+
+    # -- schema ---------------------------------------------------------------
+
+    def _enable_wal(self) -> None:
+        # WAL lets readers carry on while one worker writes.
+        self._db.execute("PRAGMA journal_mode = WAL")
+
+    def _migrate(self) -> None:
+        with self._write() as db:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise RegisterError(
+                    f"The register {self.path} was written by a newer reviewdocs "
+                    f"(schema {current}; this version knows up to {SCHEMA_VERSION})."
+                )
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {version}")
+
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- writing --------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock at the start, so two workers never both
+        # read then fail to upgrade (the deadlock a DEFERRED transaction can meet).
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    def _retry(self, action: Callable[[], T]) -> T:
+        delay = 0.05
+        for attempt in range(_RETRIES):
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                locked = "locked" in str(exc) or "busy" in str(exc)
+                if not locked or attempt == _RETRIES - 1:
+                    message = f"Cannot write to the register {self.path}: {exc}."
+                    raise RegisterError(message) from exc
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def add(self, entry: Entry) -> None:
+        """Record one produced file."""
+
+        def insert() -> None:
+            with self._write() as db:
+                db.execute(
+                    "INSERT INTO entries (review_id, document, version, recipient_id,"
+                    " recipient_name, basis, withheld, produced_on, variant, fmt, path,"
+                    " sha256, input_sha256, template_sha256)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        entry.review_id,
+                        entry.document,
+                        entry.version,
+                        entry.recipient_id,
+                        entry.recipient_name,
+                        entry.basis,
+                        json.dumps(list(entry.withheld)),
+                        entry.produced_on.isoformat(),
+                        entry.variant,
+                        entry.fmt,
+                        entry.path,
+                        entry.sha256,
+                        entry.input_sha256,
+                        entry.template_sha256,
+                    ),
+                )
+
+        self._retry(insert)
+
+    def add_refusal(
+        self,
+        review_id: str,
+        recipient_id: str,
+        recipient_name: str | None,
+        reason: str,
+        produced_on: date,
+    ) -> None:
+        """Record that a recipient was given no copy, and why (003 "Concerns about a request")."""
+
+        def insert() -> None:
+            with self._write() as db:
+                db.execute(
+                    "INSERT INTO refusals (review_id, recipient_id, recipient_name, reason,"
+                    " produced_on) VALUES (?, ?, ?, ?, ?)",
+                    (review_id, recipient_id, recipient_name, reason, produced_on.isoformat()),
+                )
+
+        self._retry(insert)
+
+    # -- reading --------------------------------------------------------------
+
+    def entries(self, review_id: str | None = None) -> list[Entry]:
+        """Every produced file, oldest first; only one review's when ``review_id`` is given."""
+        sql = f"SELECT {_ENTRY_COLUMNS} FROM entries"
+        args: tuple[str, ...] = ()
+        if review_id is not None:
+            sql += " WHERE review_id = ?"
+            args = (review_id,)
+        return [_entry(row) for row in self._db.execute(sql + " ORDER BY id", args)]
+
+    def refusals(self, review_id: str | None = None) -> list[Refusal]:
+        """Every recorded "no copy" decision, oldest first."""
+        sql = "SELECT review_id, recipient_id, recipient_name, reason, produced_on FROM refusals"
+        args: tuple[str, ...] = ()
+        if review_id is not None:
+            sql += " WHERE review_id = ?"
+            args = (review_id,)
+        return [
+            Refusal(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]))
+            for row in self._db.execute(sql + " ORDER BY id", args)
+        ]
+
+    def latest_version(self, review_id: str, document: str = "review_record") -> int | None:
+        """The highest version of ``document`` produced for the review, or None if never."""
+        row = self._db.execute(
+            "SELECT MAX(version) FROM entries WHERE review_id = ? AND document = ?",
+            (review_id, document),
+        ).fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def recipients_of(self, review_id: str, document: str, version: int) -> list[Entry]:
+        """Who received that version: one entry per recipient (the subject included).
+
+        A recipient given several files of the same version (a DOCX and a PDF, a
+        re-run) appears once, with their most recent entry.
+        """
+        rows = self._db.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM entries"
+            " WHERE review_id = ? AND document = ? AND version = ? ORDER BY id",
+            (review_id, document, version),
+        ).fetchall()
+        latest: dict[str | None, Entry] = {}
+        for row in rows:
+            entry = _entry(row)
+            latest.pop(entry.recipient_id, None)
+            latest[entry.recipient_id] = entry
+        return list(latest.values())
+
+    def export_csv(self, out: IO[str]) -> None:
+        """Every entry (status ``sent``) then every refusal (status ``no copy``) as CSV."""
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for e in self.entries():
+            writer.writerow(
+                _cells(
+                    "sent",
+                    e.review_id,
+                    e.document,
+                    str(e.version),
+                    e.recipient_id or "",
+                    e.recipient_name or "",
+                    e.basis,
+                    ";".join(e.withheld),
+                    e.produced_on.isoformat(),
+                    e.variant,
+                    e.fmt,
+                    e.path,
+                    e.sha256,
+                    e.input_sha256,
+                    e.template_sha256,
+                    "",
+                )
+            )
+        for r in self.refusals():
+            writer.writerow(
+                _cells(
+                    "no copy",
+                    r.review_id,
+                    "review_record",
+                    "",
+                    r.recipient_id,
+                    r.recipient_name or "",
+                    "",
+                    "",
+                    r.produced_on.isoformat(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    r.reason,
+                )
+            )
+
+    # -- lifetime -------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+_ENTRY_COLUMNS: Final = (
+    "review_id, document, version, recipient_id, recipient_name, basis, withheld,"
+    " produced_on, variant, fmt, path, sha256, input_sha256, template_sha256"
+)
+
+
+def _entry(row: tuple[object, ...]) -> Entry:
+    return Entry(
+        review_id=str(row[0]),
+        document=str(row[1]),
+        version=int(str(row[2])),
+        recipient_id=None if row[3] is None else str(row[3]),
+        recipient_name=None if row[4] is None else str(row[4]),
+        basis=str(row[5]),
+        withheld=tuple(json.loads(str(row[6]))),
+        produced_on=date.fromisoformat(str(row[7])),
+        variant=str(row[8]),
+        fmt=str(row[9]),
+        path=str(row[10]),
+        sha256=str(row[11]),
+        input_sha256=str(row[12]),
+        template_sha256=str(row[13]),
+    )
+
+
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cells(*values: str) -> list[str]:
+    # Names come from case records; a name starting with "=" must not become a
+    # spreadsheet formula when the export is opened in Excel (CSV injection).
+    return ["'" + v if v.startswith(_FORMULA_START) else v for v in values]
