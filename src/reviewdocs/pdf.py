@@ -20,6 +20,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -44,6 +45,7 @@ START_TIMEOUT_S = 120.0
 _WORKER = Path(__file__).with_name("_uno_worker.py")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+_FILE_CODE = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)+")
 
 
 class Converter:
@@ -267,8 +269,11 @@ def _start_failure(reply: dict[str, Any] | None, timeout: float) -> str:
 
 
 def document_title(docx: bytes) -> str:
-    """The title a PDF of ``docx`` carries: core properties title, else its first text.
+    """The title a PDF of ``docx`` carries, which a screen reader announces first.
 
+    The core properties title, unless it is missing or only a file code such as
+    ``outcome_letter`` (read aloud as "outcome underscore letter"); then the first
+    paragraph in the Title style, else the first heading, else the first text.
     Raises ``ConversionError`` when ``docx`` is not a Word document at all, before
     LibreOffice is troubled with it.
     """
@@ -279,17 +284,21 @@ def document_title(docx: bytes) -> str:
     except (zipfile.BadZipFile, KeyError) as exc:
         raise ConversionError(f"Not a Word document (.docx), cannot make a PDF: {exc}") from None
     try:
-        if core:
-            found = etree.fromstring(core).findtext(_DC_TITLE)
-            if found and found.strip():
-                return found.strip()
+        title = (etree.fromstring(core).findtext(_DC_TITLE) or "").strip() if core else ""
+        if title and not _FILE_CODE.fullmatch(title):
+            return title
+        by_style: dict[str, str] = {}
         for para in etree.fromstring(body).iter(f"{_W}p"):
             text = "".join(t.text or "" for t in para.iter(f"{_W}t")).strip()
             if text:
-                return text
+                style = para.find(f"{_W}pPr/{_W}pStyle")
+                kind = "" if style is None else style.get(f"{_W}val", "")
+                kind = "heading" if kind.lower().startswith("heading") else kind.lower()
+                by_style.setdefault(kind, text)
+                by_style.setdefault("any", text)
     except etree.XMLSyntaxError as exc:
         raise ConversionError(f"The Word document is damaged, cannot make a PDF: {exc}") from None
-    return "Document"
+    return by_style.get("title") or by_style.get("heading") or by_style.get("any") or "Document"
 
 
 _converter: Converter | None = None
