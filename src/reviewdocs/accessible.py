@@ -440,7 +440,7 @@ def _fit_table(tbl: Any, text_width: int) -> None:
         for tc_w in fixed:
             share = int(tc_w.get(_w("w"), "0"))
             if whole > 0 and share > 0:
-                tc_w.set(_w("w"), str(round(5000 * share / whole)))
+                tc_w.set(_w("w"), str(5000 * share // whole))
                 tc_w.set(_w("type"), "pct")
             else:
                 tc_w.set(_w("w"), "0")
