@@ -1,0 +1,374 @@
+"""Cross-field rules of the review input: one small function per rule.
+
+Each rule takes the loaded review (possibly only partly loaded when some fields
+were invalid), and yields ``(dotted.path, message)`` for each problem. A rule whose
+inputs are missing or invalid stays silent: the field error already says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from reviewdocs._fields import blank, get
+
+Problem = tuple[str, str]
+Rule = Callable[[dict[str, Any]], Iterator[Problem]]
+
+REQUIRED = "Missing data for required field."
+_FACE_TO_FACE_NOT = ("telephone", "online", "supported_self")
+
+
+def _is_planned(review: Mapping[str, Any]) -> bool:
+    return get(review, "review.stage") == "planned"
+
+
+def _is_completed(review: Mapping[str, Any]) -> bool:
+    # "completed" is the default; an unreadable stage is treated as completed so the
+    # findings a completed record needs are still asked for.
+    return not _is_planned(review)
+
+
+# --- who the review is about -------------------------------------------------
+
+
+def cared_for_for_carer_plans(review: dict[str, Any]) -> Iterator[Problem]:
+    """000 "The Light Touch Review Conversation (Carers)": a carer's plan exists for
+    caring for someone, so the cared-for person is part of every carer's review.
+
+    A cared_for on a Care and Support Plan is refused rather than ignored: a value
+    that is silently dropped is a wrong record.
+    """
+    plan_type = get(review, "review.plan_type")
+    if plan_type == "carer_support_plan" and review.get("cared_for") is None:
+        yield "cared_for", REQUIRED
+    elif plan_type == "care_and_support_plan" and review.get("cared_for") is not None:
+        yield "cared_for", "Only for a carer_support_plan; for this plan use carer."
+
+
+def carer_for_care_plans(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "Whenever the person with Care and Support needs has a carer": ``carer`` is
+    the carer of the person whose Care and Support Plan is reviewed (optional)."""
+    if get(review, "review.plan_type") == "carer_support_plan" and review.get("carer"):
+        yield "carer", "Only for a care_and_support_plan; for a carer's plan use cared_for."
+
+
+def in_work_for_carers(review: dict[str, Any]) -> Iterator[Problem]:
+    """000 "If the carer works, always check that they are aware of their right to
+    unpaid leave": the answer decides the Carers Leave Act information, so it is
+    never assumed."""
+    if (
+        get(review, "review.plan_type") == "carer_support_plan"
+        and get(review, "subject.in_work") is None
+    ):
+        yield "subject.in_work", REQUIRED
+
+
+def representative_can_be_written_to(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 contacting "the person or their representative": letters the subject asked
+    to go to their representative need a representative and somewhere to send them."""
+    if get(review, "subject.correspondence_to_representative") is not True:
+        return
+    person = get(review, "subject.appropriate_person")
+    if person is None:
+        yield (
+            "subject.appropriate_person",
+            "Required when correspondence_to_representative is true: letters go to this person.",
+        )
+    elif not person.get("address") and blank(person.get("email")):
+        yield (
+            "subject.appropriate_person.address",
+            "Give an address or an email: letters go to the representative.",
+        )
+
+
+# --- how the review is carried out -------------------------------------------
+
+
+def joint_organisation_when_joint(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "Joint or integrated review": the other organisation must be named, it
+    gets a copy of the record (003 "Where the review was carried out jointly")."""
+    if get(review, "review.method") == "joint" and get(review, "review.joint_organisation") is None:
+        yield "review.joint_organisation", "Required when review.method is joint."
+
+
+def face_to_face_when_lacking_capacity(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "Whenever the person with Care and Support needs is known to lack capacity a
+    face to face review must be arranged".
+
+    Combined, joint and delegated reviews can be held in person, so only the methods
+    that cannot be (telephone, online, supported self review) are refused.
+    """
+    method = get(review, "review.method")
+    if (
+        get(review, "review.plan_type") == "care_and_support_plan"
+        and get(review, "subject.has_capacity") is False
+        and method in _FACE_TO_FACE_NOT
+    ):
+        yield (
+            "review.method",
+            f"The person lacks capacity, so the review must be face to face, not {method}.",
+        )
+
+
+# --- planned or completed ----------------------------------------------------
+
+
+def completed_review_has_findings(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 "The following information must be clearly but proportionately recorded in
+    all cases": a completed review records its findings and the date it took place."""
+    if not _is_completed(review):
+        return
+    if review.get("findings") is None:
+        yield "findings", REQUIRED
+    if get(review, "review.date") is None:
+        yield "review.date", REQUIRED
+
+
+def planned_review_has_no_findings(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "what the pre-review information must contain": a planned review is the
+    record behind the information and delay letters, written before any conversation,
+    so it cannot hold findings, a decision or record text."""
+    if not _is_planned(review):
+        return
+    reason = "Must be left out of a planned review (review.stage: planned)."
+    if review.get("findings") is not None:
+        yield "findings", reason
+    for key, value in (review.get("decision") or {}).items():
+        if value is not None:
+            yield f"decision.{key}", reason
+    if review.get("narrative"):
+        yield "narrative", reason
+
+
+# --- the decision ------------------------------------------------------------
+
+
+def rationale_when_outcome_differs(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 "The decision you reach may be in line with the views of the carer ... but
+    equally it may not be": a decision other than the one the findings indicate
+    stands only with a clear rationale."""
+    from reviewdocs.decision import indicated_outcome
+
+    chosen = get(review, "decision.outcome")
+    if chosen is None or review.get("findings") is None:
+        return
+    indicated = indicated_outcome(review)
+    if chosen != indicated and blank(get(review, "decision.rationale")):
+        yield (
+            "decision.rationale",
+            f"Required because decision.outcome ({chosen}) differs from the outcome "
+            f"the findings indicate ({indicated}).",
+        )
+
+
+# --- safeguarding and liberty ------------------------------------------------
+
+
+def safeguarding_review_option(review: dict[str, Any]) -> Iterator[Problem]:
+    """000 "Safeguarding and Deprivation of Liberty": where the concern is about the
+    subject "a decision will need to be made about the need to pause the review"
+    ("There are 3 possible options")."""
+    safeguarding = get(review, "findings.safeguarding")
+    if (
+        not isinstance(safeguarding, Mapping)
+        or safeguarding.get("concern_about_subject") is not True
+    ):
+        return
+    if safeguarding.get("review_option") is None:
+        yield (
+            "findings.safeguarding.review_option",
+            "Required when the concern is about the subject: continue, pause or "
+            "pause_with_interim_support.",
+        )
+    # A concern about the subject is a safeguarding concern: a record saying both
+    # "no concern" and "a concern about the subject" cannot be acted on safely.
+    if safeguarding.get("concern") is False:
+        yield "findings.safeguarding.concern", "Must be true when concern_about_subject is true."
+
+
+def safeguarding_action_recorded(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 where relevant, item 8: "Any safeguarding concerns that have been raised and
+    action taken"."""
+    if get(review, "findings.safeguarding.concern") is True and blank(
+        get(review, "findings.safeguarding.action_taken")
+    ):
+        yield "findings.safeguarding.action_taken", "Required when there is a safeguarding concern."
+
+
+def liberty_action_recorded(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 where relevant, item 9: "Any Deprivation of Liberty concerns raised and action
+    taken"."""
+    if get(review, "findings.liberty.concern") is True and blank(
+        get(review, "findings.liberty.action_taken")
+    ):
+        yield (
+            "findings.liberty.action_taken",
+            "Required when there is a Deprivation of Liberty concern.",
+        )
+
+
+# --- sharing -----------------------------------------------------------------
+
+
+def _recipients(review: Mapping[str, Any]) -> list[tuple[int, Mapping[str, Any]]]:
+    recipients = get(review, "sharing.recipients")
+    if not isinstance(recipients, list):
+        return []
+    return [(i, r) for i, r in enumerate(recipients) if isinstance(r, Mapping)]
+
+
+def manager_decision_when_risk(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 "Concerns about a request": where sharing could put someone at risk, "seek
+    advice from your line manager and decide" to share in full, partially, or not."""
+    for i, recipient in _recipients(review):
+        if recipient.get("risk_concern") is True and recipient.get("manager_decision") is None:
+            yield f"sharing.recipients.{i}.manager_decision", "Required when risk_concern is true."
+
+
+def partial_copy_withholds_something(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 "To share the record partially, omitting sections where information could put
+    a vulnerable adult or child at risk": a partial copy that withholds nothing would
+    say parts were withheld while sending everything."""
+    for i, recipient in _recipients(review):
+        if (
+            recipient.get("manager_decision") == "partial"
+            and not recipient.get("omit_sections")
+            and not recipient.get("redact")
+        ):
+            yield (
+                f"sharing.recipients.{i}.omit_sections",
+                "A partial copy must withhold something: list omit_sections or redact paths.",
+            )
+
+
+def recipient_ids_unique(review: dict[str, Any]) -> Iterator[Problem]:
+    """Spec section 6: each copy is registered by recipient id, and ``share
+    --recipient ID`` picks one; two recipients with one id would get each other's copy."""
+    seen: dict[str, int] = {}
+    for i, recipient in _recipients(review):
+        rid = recipient.get("id")
+        if not isinstance(rid, str):
+            continue
+        if rid in seen:
+            yield f"sharing.recipients.{i}.id", f"Already used by sharing.recipients.{seen[rid]}."
+        else:
+            seen[rid] = i
+
+
+def redact_paths_exist(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 "omitting sections where information could put a vulnerable adult or child at
+    risk": a redaction path that names nothing would withhold nothing, silently."""
+    for i, recipient in _recipients(review):
+        for j, path in enumerate(recipient.get("redact") or []):
+            if isinstance(path, str) and not _names_input(path):
+                yield (
+                    f"sharing.recipients.{i}.redact.{j}",
+                    f"{path!r} is not an input path (for example subject.address).",
+                )
+
+
+@cache
+def _known_paths() -> frozenset[str]:
+    from reviewdocs.schemas import input_paths
+
+    paths = set(input_paths())
+    # An object or list can be withheld whole (e.g. "subject.appropriate_person").
+    for path in list(paths):
+        for sep in re.finditer(r"\.|\[\]", path):
+            paths.add(path[: sep.start()])
+            paths.add(path[: sep.end()].rstrip("."))
+    return frozenset(paths)
+
+
+def _names_input(path: str) -> bool:
+    """``participants.0.view``, ``participants[0].view`` and ``participants[].view`` name
+    the same input path."""
+    normal = re.sub(r"\[\d*\]", "[]", path)
+    normal = re.sub(r"\.\d+(?=\.|$)", "[]", normal)
+    return normal in _known_paths()
+
+
+# --- dates that cannot be true -----------------------------------------------
+
+
+def review_not_before_plan_start(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "A review of a new service or Care and Support Plan should be carried out
+    within 6-8 weeks of the service/change commencing": a review reviews a plan that
+    has started."""
+    held, started = get(review, "review.date"), get(review, "review.plan_start_date")
+    if held and started and held < started:
+        yield "review.date", f"Is before review.plan_start_date ({started.isoformat()})."
+
+
+def born_before_review(review: dict[str, Any]) -> Iterator[Problem]:
+    """A date of birth after the review is a typing error that would mislead every letter."""
+    held, born = get(review, "review.date"), get(review, "subject.date_of_birth")
+    if held and born and born > held:
+        yield "subject.date_of_birth", f"Is after the review date ({held.isoformat()})."
+
+
+def decision_dates_after_review(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "reviews should be arranged as required to monitor the situation": the next
+    review and the monitoring date lie after the review that sets them."""
+    held = get(review, "review.date")
+    if not held:
+        return
+    for key in ("monitoring_review_by", "next_review_by"):
+        when = get(review, f"decision.{key}")
+        if when and when < held:
+            yield f"decision.{key}", f"Is before the review date ({held.isoformat()})."
+
+
+def record_not_dated_before_review(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 "Following the review process the carer must be given a written record": the
+    documents of a completed review cannot be dated before the conversation."""
+    held, dated = get(review, "review.date"), get(review, "review.document_date")
+    if _is_completed(review) and held and dated and dated < held:
+        yield "review.document_date", f"Is before the review date ({held.isoformat()})."
+
+
+RULES: tuple[Rule, ...] = (
+    cared_for_for_carer_plans,
+    carer_for_care_plans,
+    in_work_for_carers,
+    representative_can_be_written_to,
+    joint_organisation_when_joint,
+    face_to_face_when_lacking_capacity,
+    completed_review_has_findings,
+    planned_review_has_no_findings,
+    safeguarding_review_option,
+    safeguarding_action_recorded,
+    liberty_action_recorded,
+    manager_decision_when_risk,
+    partial_copy_withholds_something,
+    recipient_ids_unique,
+    redact_paths_exist,
+    review_not_before_plan_start,
+    born_before_review,
+    decision_dates_after_review,
+    record_not_dated_before_review,
+)
+"""Rules that work on a partly loaded review."""
+
+COMPLETE_RULES: tuple[Rule, ...] = (rationale_when_outcome_differs,)
+"""Rules that need the whole record: they run once every field is valid."""
+
+
+def check_rules(review: dict[str, Any], field_errors: Mapping[str, object]) -> list[Problem]:
+    """Every cross-field problem, except those under a path that already has a field error
+    (``cared_for: Must be an object`` needs no ``cared_for: Missing data``)."""
+    rules = RULES + (COMPLETE_RULES if not field_errors else ())
+    problems = []
+    for rule in rules:
+        for path, message in rule(review):
+            if not _under_error(path, field_errors):
+                problems.append((path, message))
+    return problems
+
+
+def _under_error(path: str, field_errors: Mapping[str, object]) -> bool:
+    parts = path.split(".")
+    return any(".".join(parts[:n]) in field_errors for n in range(1, len(parts) + 1))

@@ -1,0 +1,188 @@
+"""The field types of the review input: strict, bounded, and printable in a Word document.
+
+JSON is typed, so a value of the wrong type is refused rather than coerced: ``"yes"``
+is not a boolean and ``1`` is not ``true``, because a coerced answer is an answer
+nobody gave. Every text has a length limit, so hostile or corrupt input is refused
+with a message instead of producing a thousand-page letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+NAME_MAX = 200
+"""Names, job titles, phone numbers, e-mail addresses, postcodes: one line each."""
+TEXT_MAX = 20_000
+"""Free text: views, evidence, narrative, rationale."""
+ITEM_MAX = 2_000
+"""One item of a list of text (an issue, a new risk, a piece of advice)."""
+LIST_MAX = 200
+ADDRESS_LINES_MAX = 10
+ID_MAX = 64
+ID_PATTERN = r"^[A-Za-z0-9_/-]+$"
+
+# XML 1.0 (inside every DOCX) cannot hold these characters: refusing them here gives the
+# practitioner a message naming the field instead of a failed render later.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _printable(value: str) -> None:
+    if _UNPRINTABLE.search(value):
+        raise ValidationError("Contains a control character that a document cannot hold.")
+
+
+def _one_line(value: str) -> None:
+    if "\n" in value or "\r" in value:
+        raise ValidationError("Must be one line.")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+class StrictSchema(Schema):
+    """Every schema of the input: unknown fields are an error, never silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {  # noqa: RUF012 (marshmallow reads this class attribute)
+        "type": "Must be an object (named fields in { }).",
+    }
+
+
+class Bool(fields.Boolean):
+    """``true`` or ``false`` only: a truthy string or number is not an answer."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class Date(fields.Date):
+    """An ISO date ``YYYY-MM-DD`` that exists in the calendar (2026-02-30 does not)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        # date.fromisoformat also takes 20261112 and 2026-W46-4 since Python 3.11.
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Version(fields.Integer):
+    """``schema_version``: the integer 1 (not ``true``, not ``"1"``)."""
+
+    def __init__(self, version: int, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+        self.version = version
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool) or value != self.version:
+            raise ValidationError(
+                f"Must be {self.version}, the only version this reviewdocs reads."
+            )
+        return self.version
+
+
+def Line(*, required: bool = False, max_length: int = NAME_MAX, **kwargs: Any) -> fields.String:
+    """A one-line text such as a name; required ones must not be blank."""
+    checks: list[Any] = [validate.Length(max=max_length), _printable, _one_line]
+    if required:
+        checks.append(_not_blank)
+    if not required:
+        kwargs.setdefault("load_default", None)
+    return fields.String(required=required, validate=checks, **kwargs)
+
+
+def Text(*, required: bool = False, max_length: int = TEXT_MAX, **kwargs: Any) -> fields.String:
+    """Free text (several lines allowed)."""
+    checks: list[Any] = [validate.Length(max=max_length), _printable]
+    if required:
+        checks.append(_not_blank)
+    else:
+        kwargs.setdefault("load_default", None)
+    return fields.String(required=required, validate=checks, **kwargs)
+
+
+def Email(*, required: bool = False, **kwargs: Any) -> fields.Email:
+    if not required:
+        kwargs.setdefault("load_default", None)
+    return fields.Email(
+        required=required, validate=[validate.Length(max=NAME_MAX), _printable], **kwargs
+    )
+
+
+def Choice(choices: tuple[str, ...], *, required: bool = False, **kwargs: Any) -> fields.String:
+    """One of the contract's codes (``Must be one of: ...`` otherwise)."""
+    if not required:
+        kwargs.setdefault("load_default", None)
+    return fields.String(required=required, validate=validate.OneOf(choices), **kwargs)
+
+
+def Identifier(**kwargs: Any) -> fields.String:
+    """An id that becomes part of a file name: letters, digits, ``- _ /``."""
+    return fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=ID_MAX),
+            validate.Regexp(
+                ID_PATTERN, error="Use only letters, digits, hyphens, underscores and slashes."
+            ),
+        ],
+        **kwargs,
+    )
+
+
+def TextList(*, item_max: int = ITEM_MAX, **kwargs: Any) -> fields.List:
+    """A list of texts; missing means an empty list."""
+    item = fields.String(validate=[validate.Length(max=item_max), _printable])
+    return fields.List(item, load_default=list, validate=validate.Length(max=LIST_MAX), **kwargs)
+
+
+def Items(schema: type[Schema], **kwargs: Any) -> fields.List:
+    """A list of objects; missing means an empty list."""
+    return fields.List(
+        fields.Nested(schema), load_default=list, validate=validate.Length(max=LIST_MAX), **kwargs
+    )
+
+
+class Address(fields.List):
+    """Address lines. A single text is taken as lines split at line breaks, so a form's
+    multi-line box and a JSON list give the same record."""
+
+    def __init__(self, *, required: bool = False, **kwargs: Any) -> None:
+        line = fields.String(validate=[validate.Length(max=NAME_MAX), _printable, _one_line])
+        checks = [validate.Length(min=1 if required else 0, max=ADDRESS_LINES_MAX)]
+        if not required:
+            kwargs.setdefault("load_default", list)
+        super().__init__(line, required=required, validate=checks, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.splitlines() if part.strip()]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def blank(value: object) -> bool:
+    """True for a missing answer: ``None`` or text with nothing but spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def get(data: Mapping[str, Any] | None, dotted: str) -> Any:
+    """The value at a dotted path of a (possibly partly loaded) review, or ``None``."""
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node

@@ -1,0 +1,381 @@
+"""The review input (spec section 2): marshmallow schemas, validation, JSON Schema.
+
+``validate_review`` returns the complete validated dict described in
+docs/architecture.md ("The validated review"), or raises ``InputError`` with
+every problem at once: field errors from the schemas below and the cross-field
+rules of ``_crossfield`` together.
+
+Required or optional follows what depends on the answer: ids, names, the
+subject's reference and address (letters go there), and every findings boolean
+(a rule decides on it: a missing answer is never assumed to be ``false``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import ValidationError, fields, missing, validate
+
+from reviewdocs import codes
+from reviewdocs._fields import (
+    LIST_MAX,
+    Address,
+    Bool,
+    Choice,
+    Date,
+    Email,
+    Identifier,
+    Items,
+    Line,
+    StrictSchema,
+    Text,
+    TextList,
+    Version,
+)
+from reviewdocs.errors import InputError
+
+SCHEMA_VERSION = 1
+
+
+def _optional(schema: type[StrictSchema]) -> fields.Nested:
+    return fields.Nested(schema, load_default=None)
+
+
+class PractitionerSchema(StrictSchema):
+    name = Line(required=True)
+    job_title = Line()
+    team = Line()
+    phone = Line()
+    email = Email()
+
+
+class LocalAuthoritySchema(StrictSchema):
+    name = Line(required=True)
+    address = Address(required=True)
+    phone = Line()
+    email = Email()
+    # Every letter that can end in disagreement carries the right to complain
+    # (003 "You must also make the carer aware of their right to complain").
+    complaints_contact = Text(required=True, max_length=1_000)
+
+
+class JointOrganisationSchema(StrictSchema):
+    name = Line(required=True)
+    contact = Line()
+    address = Address()
+
+
+class DelaySchema(StrictSchema):
+    """002 "If you are not able to arrange the review at this first contact"."""
+
+    reason = Text(required=True, max_length=2_000)
+    agreed_timeframe = Line(required=True)
+    next_contact_by = Date(load_default=None)
+
+
+class ReviewSchema(StrictSchema):
+    id = Identifier()
+    plan_type = Choice(codes.PLAN_TYPES, required=True)
+    review_type = Choice(codes.REVIEW_TYPES, required=True)
+    trigger = Choice(codes.TRIGGERS, required=True)
+    method = Choice(codes.METHODS, required=True)
+    stage = Choice(codes.STAGES, load_default="completed")
+    # Required for a completed review by a cross-field rule: a planned review may
+    # not have a date yet (the delay letter).
+    date = Date(load_default=None)
+    plan_start_date = Date(load_default=None)
+    document_date = Date(load_default=None)
+    practitioner = fields.Nested(PractitionerSchema, required=True)
+    local_authority = fields.Nested(LocalAuthoritySchema, required=True)
+    joint_organisation = _optional(JointOrganisationSchema)
+    delay = _optional(DelaySchema)
+
+
+class AppropriatePersonSchema(StrictSchema):
+    name = Line(required=True)
+    relationship = Line()
+    address = Address()
+    postcode = Line(max_length=20)
+    email = Email()
+
+
+class SubjectSchema(StrictSchema):
+    name = Line(required=True)
+    preferred_name = Line()
+    reference = Line(required=True, max_length=64)
+    date_of_birth = Date(load_default=None)
+    address = Address(required=True)
+    postcode = Line(max_length=20)
+    email = Email()
+    phone = Line()
+    preferred_format = Choice(codes.PREFERRED_FORMATS)
+    communication_needs = Text(max_length=2_000)
+    has_capacity = Bool(required=True)
+    substantial_difficulty = Bool(required=True)
+    appropriate_person = _optional(AppropriatePersonSchema)
+    correspondence_to_representative = Bool(load_default=None)
+    in_work = Bool(load_default=None)
+
+
+class CaredForSchema(StrictSchema):
+    name = Line(required=True)
+    relationship = Line()
+    lacks_capacity = Bool(required=True)
+    restrictions_may_deprive_liberty = Bool(required=True)
+
+
+class CarerSchema(StrictSchema):
+    name = Line(required=True)
+    relationship = Line()
+    has_support_plan = Bool(required=True)
+
+
+class AdvocateSchema(StrictSchema):
+    name = Line(required=True)
+    organisation = Line()
+    email = Email()
+    address = Address()
+    postcode = Line(max_length=20)
+
+
+class ParticipantSchema(StrictSchema):
+    name = Line(required=True)
+    role = Choice(codes.PARTICIPANT_ROLES, required=True)
+    organisation = Line()
+    # Sharing and involvement depend on consent: never assumed.
+    consented = Bool(required=True)
+    view = Text(max_length=5_000)
+
+
+class PlanFindingsSchema(StrictSchema):
+    in_place = Bool(required=True)
+    working = Bool(required=True)
+    everyone_satisfied = Bool(required=True)
+    issues = TextList()
+
+
+class NeedsFindingsSchema(StrictSchema):
+    changed = Bool(required=True)
+    short_term = Bool(required=True)
+    met_by_current_plan = Bool(required=True)
+    circumstances_changed = Bool(required=True)
+    evidence = Text()
+
+
+class OutcomesFindingsSchema(StrictSchema):
+    achieved = Choice(codes.ACHIEVED, required=True)
+    still_important = Bool(required=True)
+    new_outcomes = TextList()
+    work_education_training_recreation = Text()
+
+
+class RiskFindingsSchema(StrictSchema):
+    managed = Bool(required=True)
+    contingency_working = Bool(required=True)
+    new_risks = TextList()
+
+
+class BudgetFindingsSchema(StrictSchema):
+    sufficient = Bool(required=True)
+    management_working = Bool(required=True)
+    direct_payment = Bool(required=True)
+
+
+class InformalSupportFindingsSchema(StrictSchema):
+    changed = Bool(required=True)
+    sustainable = Bool(required=True)
+
+
+class FinancesFindingsSchema(StrictSchema):
+    circumstances_changed = Bool(required=True)
+
+
+class SafeguardingFindingsSchema(StrictSchema):
+    concern = Bool(required=True)
+    concern_about_subject = Bool(required=True)
+    action_taken = Text()
+    review_option = Choice(codes.SAFEGUARDING_OPTIONS)
+
+
+class LibertyFindingsSchema(StrictSchema):
+    concern = Bool(required=True)
+    action_taken = Text()
+
+
+class ViewsFindingsSchema(StrictSchema):
+    subject = Text()
+    subject_agrees_with_outcome = Bool(required=True)
+    others_agree = Bool(required=True)
+
+
+class FindingsSchema(StrictSchema):
+    plan = fields.Nested(PlanFindingsSchema, required=True)
+    needs = fields.Nested(NeedsFindingsSchema, required=True)
+    outcomes = fields.Nested(OutcomesFindingsSchema, required=True)
+    risk = fields.Nested(RiskFindingsSchema, required=True)
+    budget = fields.Nested(BudgetFindingsSchema, required=True)
+    informal_support = fields.Nested(InformalSupportFindingsSchema, required=True)
+    finances = fields.Nested(FinancesFindingsSchema, required=True)
+    safeguarding = fields.Nested(SafeguardingFindingsSchema, required=True)
+    liberty = fields.Nested(LibertyFindingsSchema, required=True)
+    urgent_need = Bool(required=True)
+    information_and_advice = TextList()
+    views = fields.Nested(ViewsFindingsSchema, required=True)
+
+
+# One optional text per section code: a key that is not a section code is an
+# "Unknown field.", and missing codes stay absent (the record says nothing more).
+NarrativeSchema = StrictSchema.from_dict(
+    {code: Text(load_default=missing) for code in codes.SECTIONS},
+    name="NarrativeSchema",
+)
+
+
+class DecisionSchema(StrictSchema):
+    outcome = Choice(codes.OUTCOMES)
+    rationale = Text()
+    monitoring_review_by = Date(load_default=None)
+    next_review_by = Date(load_default=None)
+
+
+class RecipientSchema(StrictSchema):
+    id = Identifier()
+    name = Line(required=True)
+    kind = Choice(codes.RECIPIENT_KINDS, required=True)
+    involved_in_review = Bool(load_default=None)
+    responsible_for_support = Bool(load_default=None)
+    address = Address()
+    email = Email()
+    # A missing answer would let a copy go out unchecked (003 "Concerns about a request").
+    risk_concern = Bool(required=True)
+    manager_decision = Choice(codes.MANAGER_DECISIONS)
+    omit_sections = fields.List(
+        Choice(codes.SECTIONS, required=True),
+        load_default=list,
+        validate=validate.Length(max=LIST_MAX),
+    )
+    redact = TextList(item_max=200)
+
+
+class SharingSchema(StrictSchema):
+    # Missing means no consent recorded, which the sharing rules read as no consent.
+    consent_to_share = Bool(load_default=None)
+    recipients = Items(RecipientSchema)
+
+
+def _empty_decision() -> dict[str, Any]:
+    return {
+        "outcome": None,
+        "rationale": None,
+        "monitoring_review_by": None,
+        "next_review_by": None,
+    }
+
+
+def _empty_sharing() -> dict[str, Any]:
+    return {"consent_to_share": None, "recipients": []}
+
+
+class ReviewInputSchema(StrictSchema):
+    """The whole review input, spec section 2 (``schema_version: 1``)."""
+
+    schema_version = Version(SCHEMA_VERSION, required=True)
+    review = fields.Nested(ReviewSchema, required=True)
+    subject = fields.Nested(SubjectSchema, required=True)
+    # Required for a carer_support_plan by a cross-field rule.
+    cared_for = _optional(CaredForSchema)
+    carer = _optional(CarerSchema)
+    advocate = _optional(AdvocateSchema)
+    participants = Items(ParticipantSchema)
+    # Required for a completed review by a cross-field rule; absent when planned.
+    findings = _optional(FindingsSchema)
+    narrative = fields.Nested(NarrativeSchema, load_default=dict)
+    decision = fields.Nested(DecisionSchema, load_default=_empty_decision, allow_none=True)
+    sharing = fields.Nested(SharingSchema, load_default=_empty_sharing, allow_none=True)
+
+
+def validate_review(raw: object, *, source: str | None = None) -> dict[str, Any]:
+    """The validated, complete review, or ``InputError`` listing every problem.
+
+    Field errors and cross-field errors are collected together, each under its
+    dotted input path (list items by index: ``participants.0.name``).
+    """
+    from reviewdocs._crossfield import check_rules
+
+    if not isinstance(raw, Mapping):
+        raise InputError(
+            f"The review must be a JSON object (named fields in {{ }}), not {_json_kind(raw)}.",
+            source=source,
+        )
+    errors: dict[str, list[str]] = {}
+    try:
+        review: dict[str, Any] = ReviewInputSchema().load(raw)
+    except ValidationError as err:
+        _flatten(err.messages, "", errors)
+        review = err.valid_data if isinstance(err.valid_data, dict) else {}
+    # null for these objects means "not given": the shape stays the same for templates.
+    if review.get("decision") is None:
+        review["decision"] = _empty_decision()
+    if review.get("sharing") is None:
+        review["sharing"] = _empty_sharing()
+    for path, message in check_rules(review, errors):
+        errors.setdefault(path, []).append(message)
+    if errors:
+        raise InputError(errors, source=source)
+    return review
+
+
+def _flatten(messages: Any, prefix: str, out: dict[str, list[str]]) -> None:
+    """marshmallow's nested error dict -> ``{dotted.path: [messages]}``."""
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            if key == "_schema":
+                path = prefix or "_schema"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            _flatten(value, path, out)
+    elif isinstance(messages, list):
+        for message in messages:
+            _flatten(message, prefix, out)
+    else:
+        out.setdefault(prefix or "_schema", []).append(str(messages))
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the review input, generated from the schemas above."""
+    from reviewdocs._jsonschema import schema_document
+
+    return schema_document(ReviewInputSchema)
+
+
+def input_paths() -> set[str]:
+    """Every leaf path of the input, list items as ``participants[].name``."""
+    from reviewdocs._jsonschema import leaf_paths
+
+    return leaf_paths(ReviewInputSchema)
+
+
+def main() -> None:
+    """``python -m reviewdocs.schemas``: print the JSON Schema (``make schema`` commits it)."""
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
