@@ -10,6 +10,8 @@ from typing import Any
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -132,6 +134,11 @@ def small_template() -> bytes:
     tiny_child = doc.styles.add_style("Tiny Child", WD_STYLE_TYPE.PARAGRAPH)
     tiny_child.base_style = tiny  # no size of its own: 7pt through basedOn
 
+    sender = doc.add_paragraph("Telephone {{ phone }}")
+    frame = OxmlElement("w:framePr")  # a 7.5 cm box at the top right, as letters have
+    for attr, value in {"w": "4252", "wrap": "around", "hAnchor": "page", "x": "6520"}.items():
+        frame.set(qn(f"w:{attr}"), value)
+    sender.paragraph_format.element.get_or_add_pPr().append(frame)
     doc.add_heading("Your review, {{ name }}", level=1)
     para = doc.add_paragraph("Dear {{ name }},")
     para.add_run(" reference {{ ref }}").font.size = Pt(9)
@@ -161,7 +168,9 @@ def small_template() -> bytes:
 
 def _render(template: bytes, **context: Any) -> bytes:
     doc = DocxTemplate(io.BytesIO(template))
-    doc.render({"name": "Maria", "ref": "ASC-558201", "show": True, **context})
+    doc.render(
+        {"name": "Maria", "ref": "ASC-558201", "phone": "01632 960 000", "show": True, **context}
+    )
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -241,6 +250,15 @@ def test_tables_fit_the_page(small_template: bytes) -> None:
             shares = [int(w.get(f"{W}w")) for w in row.iter(f"{W}tcW")]
             assert all(w.get(f"{W}type") != "dxa" for w in row.iter(f"{W}tcW"))
             assert sum(shares) <= 5000
+
+
+def test_framed_text_joins_the_page_width(small_template: bytes) -> None:
+    assert next(_xml(small_template).iter(f"{W}framePr"), None) is not None
+    letter = _render(large_print(small_template))
+    assert next(_xml(letter).iter(f"{W}framePr"), None) is None
+    assert "Telephone 01632 960 000" in [
+        p.text for p in docx.Document(io.BytesIO(letter)).paragraphs
+    ]
 
 
 def test_line_spacing_is_at_least_1_15_and_never_clips(small_template: bytes) -> None:

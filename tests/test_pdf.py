@@ -101,6 +101,11 @@ def test_pdf_is_tagged_with_language_and_shown_title(letter_pdf: bytes) -> None:
     assert pypdf.PdfReader(io.BytesIO(letter_pdf)).metadata.title == "Review outcome letter"
 
 
+def test_pdf_declares_pdf_ua(letter_pdf: bytes) -> None:
+    xmp = catalog(letter_pdf)["/Metadata"].get_object().get_data().decode()
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+
+
 def test_headings_and_table_header_cells_are_in_the_structure_tree(letter_pdf: bytes) -> None:
     tags = structure_tags(letter_pdf)
     assert tags.index("/H1") < tags.index("/H2")

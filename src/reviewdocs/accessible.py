@@ -170,7 +170,8 @@ def large_print(template_docx: bytes, font_size: int = DEFAULT_FONT_PT) -> bytes
     every style, direct formatting in the body, headers, footers and notes, and
     paragraph marks. Headings become at least ``font_size`` x 1.33. Line spacing is
     at least 1.15 and exact line heights, which would clip large text, become
-    minimums. Tables are 100% of the text width with columns scaled to fit.
+    minimums. Tables are 100% of the text width with columns scaled to fit, and
+    frames become ordinary paragraphs so that nothing is squeezed into a narrow box.
 
     ``font_size`` below 16 (issue 6: large print is at least 16pt) or above 72 is a
     ``ReviewdocsError``; a file that is not a Word document is a ``TemplateError``.
@@ -203,6 +204,7 @@ def large_print(template_docx: bytes, font_size: int = DEFAULT_FONT_PT) -> bytes
         _enlarge_sizes(root, scaled)
         _open_line_spacing(root, font_size)
         _unclip_rows(root)
+        _unframe(root)
         for tbl_pr in root.iter(_w("tblPr")):
             _loosen_table_properties(tbl_pr)
     for name, root in roots.items():
@@ -400,6 +402,16 @@ def _unclip_rows(root: Any) -> None:
     for height in root.iter(_w("trHeight")):
         if height.get(_w("hRule")) == "exact":
             height.set(_w("hRule"), "atLeast")
+
+
+def _unframe(root: Any) -> None:
+    """Frames (a sender's address block beside the recipient's) become ordinary paragraphs.
+
+    A frame keeps its standard-print width, so large text inside it breaks phone
+    numbers and email addresses over lines; in the flow it has the page's width.
+    """
+    for frame in list(root.iter(_w("framePr"))):
+        frame.getparent().remove(frame)
 
 
 def _loosen_table_properties(tbl_pr: Any) -> None:
