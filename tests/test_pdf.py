@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -224,8 +225,17 @@ def test_an_invalid_docx_is_a_conversion_error_and_the_converter_carries_on(
     assert converter.convert(make_letter()).startswith(b"%PDF")
 
 
-def test_each_process_has_one_converter() -> None:
+def _starts_in_this_process() -> int:
+    return pdf.get_converter().starts
+
+
+def test_each_process_has_one_converter_and_a_forked_worker_its_own() -> None:
     assert pdf.get_converter() is pdf.get_converter()
+    assert pdf.to_pdf(make_letter()).startswith(b"%PDF")
+    assert pdf.get_converter().starts == 1
+    # A batch worker forked from here must not write into this process's LibreOffice.
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_starts_in_this_process) == 0
 
 
 def _render_example(template: bytes) -> bytes:
