@@ -423,14 +423,14 @@ def sharing_cover_letter() -> list[str]:
     """003 "Where the review was carried out jointly" and the consent rules for copies."""
     return [
         *letter_opening("Review record shared with you"),
-        para("{{ sharing.opening }}"),
+        para("{{ shared_copy.opening }}"),
         heading("Why we are sharing it"),
-        para("{{ sharing.basis }}"),
+        para("{{ shared_copy.basis }}"),
         tag("if meta.withheld_notice"),
         para(("{{ meta.withheld_notice }}", True)),
         tag("endif"),
         heading("Keeping it confidential"),
-        tag("for line in sharing.confidential"),
+        tag("for line in shared_copy.confidential"),
         bullet("{{ line }}"),
         tag("endfor"),
         para("Yours sincerely"),

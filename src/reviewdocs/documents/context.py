@@ -36,6 +36,156 @@ TITLES = {
 WITHHELD_NOTICE = "Some information has been withheld from this copy."
 """003 "To share the record partially": the copy says so, and says nothing of what."""
 
+# Every derived field a template may use, besides the review's own (schemas.input_paths()):
+# ``templates check`` accepts exactly these. tests/test_documents.py keeps it in step
+# with what build_context really returns.
+CONTEXT_EXTRA_PATHS: frozenset[str] = frozenset(
+    {
+        "amendment",
+        "amendment.accepted",
+        "amendment.decision_reason",
+        "amendment.decision_text",
+        "amendment.evidence",
+        "amendment.new_version",
+        "amendment.opening",
+        "amendment.reason",
+        "amendment.requested",
+        "amendment.requested[]",
+        "amendment.requested_by",
+        "amendment.title",
+        "amendment_log",
+        "amendment_log[]",
+        "decided.actions",
+        "decided.actions[]",
+        "decided.escalate_to_full_review",
+        "decided.next_review_by",
+        "decided.outcome",
+        "decided.outcome_number",
+        "decided.reassessment_required",
+        "decided.required_sections",
+        "decided.required_sections[]",
+        "decided.review_id",
+        "decided.warnings",
+        "decided.warnings[]",
+        "delay",
+        "delay.if_things_change",
+        "delay.next_contact",
+        "delay.opening",
+        "delay.reason",
+        "delay.timeframe",
+        "easy.complain",
+        "easy.complain[]",
+        "easy.contact",
+        "easy.contact[]",
+        "easy.info.about",
+        "easy.info.about[]",
+        "easy.info.help",
+        "easy.info.help[]",
+        "easy.info.purpose",
+        "easy.info.purpose[]",
+        "easy.info.questions",
+        "easy.info.questions[]",
+        "easy.info.when",
+        "easy.money",
+        "easy.money[]",
+        "easy.next_review",
+        "easy.next_steps",
+        "easy.next_steps[]",
+        "easy.outcome",
+        "easy.outcome_more",
+        "easy.outcome_more[]",
+        "easy.record.about",
+        "easy.record.about[]",
+        "easy.record.found",
+        "easy.record.found[]",
+        "easy.work",
+        "easy.work[]",
+        "facts.cared_for",
+        "facts.cared_for_label",
+        "facts.method",
+        "facts.plan",
+        "facts.review_type",
+        "facts.trigger",
+        "info.format",
+        "info.opening",
+        "info.purpose",
+        "info.questions",
+        "info.questions[].heading",
+        "info.questions[].questions",
+        "info.questions[].questions[]",
+        "info.questions_intro",
+        "info.timeframe",
+        "info.what_to_expect",
+        "info.what_to_expect[]",
+        "letter.Your",
+        "letter.about",
+        "letter.address",
+        "letter.addressee_name",
+        "letter.advocate_note",
+        "letter.copy_to",
+        "letter.salutation",
+        "letter.sender_address",
+        "letter.to_representative",
+        "letter.your",
+        "meta.amended",
+        "meta.amendment_notice",
+        "meta.copy_for",
+        "meta.document",
+        "meta.produced",
+        "meta.title",
+        "meta.version",
+        "meta.withheld",
+        "meta.withheld_notice",
+        "next_review.date",
+        "next_review.text",
+        "next_steps",
+        "next_steps[]",
+        "notices.advocacy",
+        "notices.carers_leave",
+        "notices.financial_assessment",
+        "notices.financial_assessment_general",
+        "notices.right_to_complain",
+        "notices.show_complaints",
+        "outcome.code",
+        "outcome.number",
+        "outcome.reassessment",
+        "outcome.text",
+        "outcome_letter.opening",
+        "outcome_letter.record_enclosed",
+        "own_words",
+        "own_words.text",
+        "own_words.whose",
+        "people",
+        "people[].consented",
+        "people[].name",
+        "people[].organisation",
+        "people[].role",
+        "people_intro",
+        "plan.name",
+        "rationale",
+        "regard",
+        "regard[].heading",
+        "regard[].text",
+        "sections",
+        "sections[].code",
+        "sections[].heading",
+        "sections[].narrative",
+        "sections[].questions",
+        "sections[].questions[].answer",
+        "sections[].questions[].question",
+        "shared_copy",
+        "shared_copy.basis",
+        "shared_copy.confidential",
+        "shared_copy.confidential[]",
+        "shared_copy.opening",
+        "telephone.corrections",
+        "telephone.formal_record",
+        "telephone.opening",
+        "telephone.summary",
+        "telephone.summary[]",
+    }
+)
+
 
 def build_context(
     review: Mapping[str, Any],
@@ -96,7 +246,7 @@ def build_context(
         outcome_letter=outcome_letter(review, voice),
         amendment=amendment_words(review, amendment, previous, version, voice),
         amendment_log=amendment_log(amendment, document),
-        sharing=sharing(review, recipient, voice),
+        shared_copy=shared_copy(review, recipient, voice),
         easy=easy(review, decided, required, voice),
     )
     return ctx
@@ -873,7 +1023,7 @@ def amendment_log(amendment: Mapping[str, Any] | None, document: str) -> list[st
 # --- sharing (003) --------------------------------------------------------------------
 
 
-def sharing(
+def shared_copy(
     review: Mapping[str, Any], recipient: Mapping[str, Any] | None, voice: Voice
 ) -> dict[str, Any] | None:
     """What is shared with a recipient, on what basis, and that it is confidential (003)."""
@@ -1025,4 +1175,16 @@ def _easy_help(review: Mapping[str, Any], voice: Voice) -> list[str]:
     ]
 
 
-CONTEXT_EXTRA_PATHS: frozenset[str] = frozenset()
+def context_paths(value: Any, prefix: str = "") -> set[str]:
+    """The field paths in a context, in the schema's notation (``people[].name``)."""
+    if isinstance(value, Mapping):
+        out: set[str] = set()
+        for key, item in value.items():
+            out |= context_paths(item, f"{prefix}.{key}" if prefix else str(key))
+        return out or {prefix}
+    if isinstance(value, list | tuple):
+        out = {prefix}
+        for item in value:
+            out |= context_paths(item, f"{prefix}[]")
+        return out
+    return {prefix}
