@@ -15,6 +15,7 @@ from typing import Any
 import docx
 import pytest
 
+from conftest import EXAMPLE, SAMPLES, with_changes
 from reviewdocs import codes, schemas
 from reviewdocs.decision import decide
 from reviewdocs.documents import (
@@ -25,7 +26,6 @@ from reviewdocs.documents import (
 )
 from reviewdocs.documents.context import CONTEXT_EXTRA_PATHS, build_context, context_paths
 from reviewdocs.errors import TemplateError
-from conftest import EXAMPLE, SAMPLES, with_changes
 
 PRODUCED = dt.date(2026, 11, 13)
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
