@@ -114,6 +114,15 @@ _out_option = click.option(
 )
 
 
+def _load_with_hash(path: Path) -> tuple[dict[str, Any], str]:
+    """The validated review and the hash of its input file (kept in the register)."""
+    from reviewdocs.inputs import load_review
+    from reviewdocs.outputs import sha256_file
+
+    review = load_review(path)
+    return review, sha256_file(path)
+
+
 def _open_register(out_dir: Path, register_path: Path | None) -> Any:
     from reviewdocs.register import Register
 
@@ -210,10 +219,9 @@ def render(
     register_path: Path | None,
 ) -> None:
     """Produce the documents for one review (default: what the decision calls for)."""
-    from reviewdocs.inputs import load_review_with_hash
     from reviewdocs.pipeline import produce
 
-    review, input_sha256 = load_review_with_hash(input_path)
+    review, input_sha256 = _load_with_hash(input_path)
     with _open_register(out_dir, register_path) as register:
         produced_files = produce(
             review,
@@ -316,10 +324,9 @@ def share(
     register_path: Path | None,
 ) -> None:
     """Produce copies of the record for recipients by the sharing rules, redacted where decided."""
-    from reviewdocs.inputs import load_review_with_hash
     from reviewdocs.sharing import share as share_review
 
-    review, input_sha256 = load_review_with_hash(input_path)
+    review, input_sha256 = _load_with_hash(input_path)
     with _open_register(out_dir, register_path) as register:
         result = share_review(
             review,
