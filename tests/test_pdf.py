@@ -189,6 +189,11 @@ def test_missing_libreoffice_names_the_packages_to_install(soffice: str) -> None
     assert conv.starts == 0
 
 
+def test_a_libreoffice_that_cannot_start_is_a_clear_error() -> None:
+    with pytest.raises(ConversionError, match="LibreOffice could not start"):
+        Converter(soffice="/bin/false").convert(make_letter())
+
+
 def test_missing_python_bridge_names_the_packages_to_install(tmp_path: Path) -> None:
     # The system Python without its site packages: uno cannot be imported.
     no_uno = tmp_path / "python3"

@@ -53,6 +53,7 @@ class Converter:
 
     Not shared between processes: each process makes its own (see ``get_converter``).
     Calls from several threads are serialised. ``starts`` counts LibreOffice start-ups.
+    ``soffice`` defaults to ``$REVIEWDOCS_SOFFICE``, else ``soffice`` on the PATH.
     """
 
     def __init__(
@@ -96,20 +97,18 @@ class Converter:
         title = title or document_title(docx)
         with self._lock:
             # LibreOffice may have died since the last document: start it again once.
-            for attempt in (1, 2):
+            for _attempt in (1, 2):
                 self._ensure_started()
                 reply, output = self._request(docx, title, lang)
                 if reply is None or reply.get("dead"):
                     self._discard()
-                    if attempt == 1:
-                        continue
-                    raise ConversionError("LibreOffice stopped while converting, twice in a row")
+                    continue
                 if not reply.get("ok"):
                     raise ConversionError(
                         f"LibreOffice could not convert the document to PDF: {reply.get('error')}"
                     )
                 return _take(output)
-        raise AssertionError("unreachable")
+        raise ConversionError("LibreOffice stopped while converting, twice in a row")
 
     def close(self) -> None:
         """Stop LibreOffice and remove the temporary folder; safe to call twice."""
@@ -163,10 +162,24 @@ class Converter:
             )
         self._buffer = b""
         self.starts += 1
-        ready = self._read_reply(self.start_timeout)
+        try:
+            ready = self._read_reply(self.start_timeout)
+        except TimeoutError:
+            ready = None
         if ready is None or not ready.get("ready"):
+            message = _start_failure(ready, self.start_timeout, self._log_tail())
             self._discard()
-            raise ConversionError(_start_failure(ready, self.start_timeout))
+            raise ConversionError(message)
+
+    def _log_tail(self) -> str:
+        """The last line the worker wrote to stderr (a traceback's error line)."""
+        if self._tmp is None:
+            return ""
+        try:
+            lines = (self._tmp / "worker.log").read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1] if lines else ""
 
     def _request(self, docx: bytes, title: str, lang: str) -> tuple[dict[str, Any] | None, Path]:
         """Send one document; the worker's reply (None if it died) and where the PDF goes."""
@@ -257,9 +270,9 @@ def _executable(program: str) -> bool:
     return shutil.which(program) is not None
 
 
-def _start_failure(reply: dict[str, Any] | None, timeout: float) -> str:
+def _start_failure(reply: dict[str, Any] | None, timeout: float, log_tail: str) -> str:
     kind = (reply or {}).get("kind")
-    detail = (reply or {}).get("error", "")
+    detail = (reply or {}).get("error") or log_tail
     if kind == "missing_uno":
         return (
             f"LibreOffice's Python bridge (python3-uno) is not installed ({detail}), "
@@ -267,8 +280,6 @@ def _start_failure(reply: dict[str, Any] | None, timeout: float) -> str:
         )
     if kind == "missing_soffice":
         return f"LibreOffice is not installed ({detail}). Install it with: {INSTALL_HINT}"
-    if reply is None:
-        return "LibreOffice's converter stopped during start-up"
     return f"LibreOffice could not start ({detail or f'not ready within {timeout:g} s'})"
 
 
