@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES, with_changes
 
+from conftest import SAMPLES, with_changes
 from reviewdocs import codes
 from reviewdocs.cli import main
 
