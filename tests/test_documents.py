@@ -71,8 +71,8 @@ def _extras(document: str) -> dict[str, Any]:
 def _raw_for(raw: dict[str, Any], document: str) -> dict[str, Any]:
     if document in codes.PRE_REVIEW_DOCUMENTS:
         raw = with_changes(raw, review__stage="planned", review__delay=DELAY)
-        raw.pop("findings", None)
-        raw.pop("narrative", None)
+        for key in ("findings", "narrative", "decision"):
+            raw.pop(key, None)
     return raw
 
 

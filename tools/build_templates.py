@@ -124,8 +124,10 @@ def _frame(x_mm: int, y_mm: int, w_mm: int) -> str:
 def letter_head() -> list[str]:
     """The council's details on the right; the addressee where a DL window shows it.
 
-    The sender block is a frame (115 mm from the left); the address is in the text
-    flow, pushed down to 45 mm from the top of the page, 20 mm from the left edge.
+    The council's details are a frame 115 mm from the left; the address is in the
+    text flow, pushed down to 45 mm from the top of the page, 20 mm from the left
+    edge, so it shows through the window whatever the council's details hold. The
+    references and date follow the address, left aligned, in reading order.
     """
     frame = _frame(115, 20, 75)
     return [
@@ -133,11 +135,11 @@ def letter_head() -> list[str]:
         para("{{ letter.sender_address }}", style="Sender", ppr_extra=frame),
         para("Telephone: {{ review.local_authority.phone }}", style="Sender", ppr_extra=frame),
         para("Email: {{ review.local_authority.email }}", style="Sender", ppr_extra=frame),
-        para("Our reference: {{ review.id }}", style="Sender", ppr_extra=frame),
-        para("Your reference: {{ subject.reference }}", style="Sender", ppr_extra=frame),
-        para("Date: {{ meta.produced|date }}", style="Sender", ppr_extra=frame),
         para("{{ letter.addressee_name }}", style="Address"),
         para("{{ letter.address }}", style="AddressLast"),
+        para("Review number: {{ review.id }}", style="Sender"),
+        para("Reference: {{ subject.reference }}", style="Sender"),
+        para("Date: {{ meta.produced|date }}", style="Sender"),
     ]
 
 
@@ -468,7 +470,7 @@ def review_information_letter_easy_read() -> list[str]:
         para("{{ line }}"),
         tag("endfor"),
         heading("Money"),
-        tag("for line in easy.money"),
+        tag("for line in easy.money_general"),
         para("{{ line }}"),
         tag("endfor"),
         heading("Not happy?"),
@@ -623,7 +625,7 @@ def styles_xml(easy_read: bool) -> str:
         + hstyle("Heading2", "heading 2", h2, 1)
         + pstyle("Sender", "Sender", tight, "")
         + pstyle("Address", "Address", f'<w:spacing w:before="{round(25 * MM)}" w:after="0"/>', "")
-        + pstyle("AddressLast", "Address last line", '<w:spacing w:after="720"/>', "")
+        + pstyle("AddressLast", "Address last line", '<w:spacing w:after="480"/>', "")
         + pstyle("Signature", "Signature", tight, "")
         + pstyle("Quote", "Quote", '<w:ind w:left="567"/>', "")
         + pstyle(
@@ -668,7 +670,7 @@ def numbering_xml() -> str:
 
 
 def footer_xml() -> str:
-    """ "Page X of Y", then the review id, the subject's reference, version and date (spec 4)."""
+    """ "Page X of Y", the version and date produced, the review id and reference (spec 4)."""
     return (
         XML_DECL + f"<w:ftr {W_NS}>"
         '<w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
@@ -676,12 +678,9 @@ def footer_xml() -> str:
         + field_run("PAGE")
         + run(" of ")
         + field_run("NUMPAGES")
+        + run(" | Version {{ meta.version }} | Produced {{ meta.produced|date }}")
         + "</w:p>"
-        + para(
-            "Review {{ review.id }} | Reference {{ subject.reference }} | "
-            "Version {{ meta.version }} | Produced {{ meta.produced|date }}",
-            style="Footer",
-        )
+        + para("Review {{ review.id }} | Reference {{ subject.reference }}", style="Footer")
         + "</w:ftr>"
     )
 

@@ -88,6 +88,8 @@ CONTEXT_EXTRA_PATHS: frozenset[str] = frozenset(
         "easy.info.when",
         "easy.money",
         "easy.money[]",
+        "easy.money_general",
+        "easy.money_general[]",
         "easy.next_review",
         "easy.next_steps",
         "easy.next_steps[]",
@@ -210,6 +212,8 @@ def build_context(
     letter_to = addressee(review, recipient if document == "sharing_cover_letter" else None)
     record = document == "review_record"
     voice = voice_for(review["subject"], direct=letter_to["is_subject"] and not record)
+    # The easy read summary of the record is written to its reader, like a letter.
+    reader = voice_for(review["subject"], direct=letter_to["is_subject"])
     required = list(decided["required_sections"])
     outcome = outcome_words(review, decided, voice)
     rationale = rationale_words(review, decided, voice)
@@ -247,7 +251,7 @@ def build_context(
         amendment=amendment_words(review, amendment, previous, version, voice),
         amendment_log=amendment_log(amendment, document),
         shared_copy=shared_copy(review, recipient, voice),
-        easy=easy(review, decided, required, voice),
+        easy=easy(review, decided, required, reader),
     )
     return ctx
 
@@ -729,13 +733,26 @@ def notices(
         "carers_leave": leave,
         # 003 "You must also make the carer aware of their right to complain"
         "show_complaints": "right_to_complain" in actions,
-        "right_to_complain": (
-            "If you are not happy with a decision we have made, you have the right to complain. "
-            "We will look again at the evidence and explain our decision. Making a complaint "
-            f"will not affect {p} support."
-        ),
+        "right_to_complain": _complaint_words(document, p),
         "advocacy": advocacy,
     }
+
+
+def _complaint_words(document: str, poss: str) -> str:
+    """What the right to complain is about, for this document."""
+    about = {
+        # 002 "If the person is not happy about any delays ... make them aware of their
+        # right to complain"
+        "review_delay_letter": "If you are not happy about the delay",
+        "review_information_letter": "If you are not happy with how the review is arranged "
+        "or carried out, or with its outcome",
+        # 003 "make the carer aware of their right to complain about your decision"
+        "amendment_decision_letter": "If you are not happy with our decision about the request",
+    }.get(document, "If you are not happy with the decision we have made")
+    return (
+        f"{about}, you have the right to complain. We will look again at the evidence and "
+        f"explain our decision. Making a complaint will not affect {poss} support."
+    )
 
 
 # --- the letters ----------------------------------------------------------------------
@@ -956,12 +973,14 @@ def amendment_words(
     accepted = amendment.get("decision") == "accept"
     who = _requested_by(amendment)
     subject_name = review["subject"].get("name")
+    by_subject = who in (subject_name, "subject", "")
+    asker = "you" if by_subject and voice.direct else (subject_name if by_subject else who)
     opening = (
-        f"On {long_date(amendment.get('date'))}, {who} asked us to change the record of the "
+        f"On {long_date(amendment.get('date'))}, {asker} asked us to change the record of the "
         f"review of {voice.poss} {plan_name(review)}, held on "
         f"{long_date(review['review'].get('date'))}."
     )
-    if who and who != subject_name:
+    if not by_subject:
         # 003 "If the carer whose review it is has not made the request, consult with them"
         opening += (
             f" As the request was not made by {subject_name}, we asked for their views "
@@ -1090,15 +1109,12 @@ def easy(
         else f"We will agree the date of {p} next review with {o}."
     )
     actions = set(decided.get("actions") or [])
-    money = (
-        [
-            f"We may need to check {p} money after the review.",
-            "This is called a financial assessment.",
-            f"It tells us if what {o} pay{'' if voice.direct else 's'} will change.",
-        ]
-        if "financial_assessment_notice" in actions or not code
-        else []
-    )
+    money_general = [
+        f"We may need to check {p} money after the review.",
+        "This is called a financial assessment.",
+        f"It tells us if what {o} pay{'' if voice.direct else 's'} will change.",
+    ]
+    money = money_general if "financial_assessment_notice" in actions else []
     work = (
         [
             f"{_cap(o)} can take time off work to care.",
@@ -1117,6 +1133,7 @@ def easy(
         "next_steps": steps,
         "next_review": next_review_text,
         "money": money,
+        "money_general": money_general,
         "work": work,
         "complain": [
             "You can complain if you are not happy.",

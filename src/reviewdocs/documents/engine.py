@@ -70,7 +70,7 @@ _OFFICE_DOCUMENT = (
 )
 _CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 # -- the Jinja environment ---------------------------------------------------------------
@@ -87,6 +87,10 @@ def format_date(value: Any) -> str:
 
 class _NonePrinted(Exception):
     """A ``None`` reached the page."""
+
+
+class _BrokenXml(Exception):
+    """The rendered part is not well-formed XML."""
 
 
 # Characters XML 1.0 forbids (they would make Word refuse the file), Windows line
@@ -345,7 +349,15 @@ def _render_part(part: _RenderPart, context: Mapping[str, Any]) -> bytes:
         # Pictures repeated by a loop would share an id, which Word reports as damage.
         numbers = iter(range(1001, 1_000_000))
         xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(numbers)}{m.group(2)}", xml)
-    return _XML_DECLARATION + xml.encode("utf-8")
+    data = xml.encode("utf-8")
+    try:
+        # Data cannot break the XML (it is escaped), but a tag placed across Word's
+        # structure can, on some data only; Word would call such a file corrupt.
+        # (lxml's default parser: thread-safe; the XML is ours, with no DOCTYPE to resolve.)
+        etree.fromstring(data)
+    except etree.XMLSyntaxError as exc:
+        raise _BrokenXml(str(exc)) from exc
+    return _XML_DECLARATION + data
 
 
 def _error_line(tb: TracebackType | None, part: str) -> int | None:
@@ -373,13 +385,21 @@ def _explain(exc: Exception, part: _RenderPart, line: int | None) -> str:
     if isinstance(exc, jinja2.UndefinedError):
         match = _MISSING_NAME.search(exc.message or "")
         if match:
-            name = next(group for group in match.groups() if group is not None)
-            paths = sorted(
-                {u.path for u in on_line if u.path == name or u.path.endswith("." + name)}
-            )
+            attribute, top_level, element = match.groups()
+            if top_level is not None:
+                paths = sorted({u.path for u in on_line if u.path.split(".")[0] == top_level})
+                used = f" (needed for {' and '.join(paths)})" if paths else ""
+                return f"the field {top_level} is missing from the data{used}"
+            name = attribute or element
+            paths = sorted({u.path for u in on_line if u.path.endswith("." + name)})
             if paths:
                 return f"the field {' or '.join(paths)} is missing from the data"
         return f"a field is missing from the data ({exc.message})"
+    if isinstance(exc, _BrokenXml):
+        return (
+            f"the tags make broken Word XML here ({exc}); put each {{% %}} block tag "
+            "in a paragraph of its own with {%p %}, or in a table row with {%tr %}"
+        )
     if isinstance(exc, jinja2.TemplateError):
         return exc.message or type(exc).__name__
     return f"{type(exc).__name__}: {exc}"
