@@ -222,6 +222,9 @@ def render(
     from reviewdocs.pipeline import produce
 
     review, input_sha256 = _load_with_hash(input_path)
+    if font_size is not None and variant is None:
+        # Asking for a size is asking for large print, whatever the recorded preference.
+        variant = "large_print"
     with _open_register(out_dir, register_path) as register:
         produced_files = produce(
             review,
