@@ -343,8 +343,6 @@ def _render_part(part: _RenderPart, context: Mapping[str, Any]) -> bytes:
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
     xml = _resolve_listing(xml)
-    if part.fix_tables:
-        xml = etree.tostring(_DOCXTPL.fix_tables(xml), encoding="unicode")
     if part.renumber_pictures:
         # Pictures repeated by a loop would share an id, which Word reports as damage.
         numbers = iter(range(1001, 1_000_000))
@@ -353,10 +351,12 @@ def _render_part(part: _RenderPart, context: Mapping[str, Any]) -> bytes:
     try:
         # Data cannot break the XML (it is escaped), but a tag placed across Word's
         # structure can, on some data only; Word would call such a file corrupt.
-        # (lxml's default parser: thread-safe; the XML is ours, with no DOCTYPE to resolve.)
+        # (lxml's default parser: thread-safe; the XML is ours, with no DOCTYPE.)
         etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
         raise _BrokenXml(str(exc)) from exc
+    if part.fix_tables:
+        data = etree.tostring(_DOCXTPL.fix_tables(xml), encoding="utf-8")
     return _XML_DECLARATION + data
 
 
