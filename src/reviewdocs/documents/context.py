@@ -216,7 +216,7 @@ def build_context(
     reader = voice_for(review["subject"], direct=letter_to["is_subject"])
     required = list(decided["required_sections"])
     outcome = outcome_words(review, decided, voice)
-    rationale = rationale_words(review, decided, voice)
+    rationale = rationale_words(review, decided, voice, required)
     steps = next_steps(review, decided, voice, letter=not record)
     ctx: dict[str, Any] = dict(review)
     ctx.update(
@@ -461,60 +461,129 @@ def outcome_words(
     }
 
 
-def rationale_words(review: Mapping[str, Any], decided: Mapping[str, Any], voice: Voice) -> str:
+def rationale_words(
+    review: Mapping[str, Any],
+    decided: Mapping[str, Any],
+    voice: Voice,
+    required: Sequence[str] = codes.SECTIONS,
+) -> str:
     """The practitioner's rationale when recorded; otherwise the evidence in plain words.
 
     003 "The decision that you make about the outcome of the review must be evidence
-    based": the findings that point to the outcome are listed.
+    based": for a change, the findings that call for it; for no change, the findings
+    that show the plan is working. Only findings of sections in the document are used,
+    so a copy that omits a section does not repeat it here.
     """
     given = (review.get("decision") or {}).get("rationale")
     if given:
         return str(given)
-    f = review.get("findings") or {}
-    if not decided.get("outcome"):
+    outcome = decided.get("outcome")
+    if not outcome:
         return ""
-    facts_found = _evidence(f, voice)
-    if not facts_found:
-        return "The findings of the review support this outcome."
-    return "At the review we found that " + _join_clauses(facts_found) + "."
+    found = _evidence(review.get("findings") or {}, voice, required)
+    if outcome == "no_change":
+        good = [text for ok, text in found if ok]
+        if good:
+            return "At the review we found that " + _join_clauses(good) + "."
+    else:
+        bad = [text for ok, text in found if not ok]
+        if bad:
+            return "The plan needs to change because " + _join_clauses(bad) + "."
+    return "The findings recorded in the review support this outcome."
 
 
-def _evidence(f: Mapping[str, Any], voice: Voice) -> list[str]:
-    g = wording._get
-    p = voice.poss
-    pairs = [
-        (
-            g(f, "plan", "in_place"),
-            "the support in the plan is in place",
-            "some support in the plan is not in place",
-        ),
-        (
-            g(f, "plan", "working"),
-            "the support is working as intended",
-            "some support is not working as intended",
-        ),
-        (
-            g(f, "needs", "changed") is False,
-            f"{p} needs have not changed",
-            f"{p} needs have changed",
-        ),
-        (
-            g(f, "needs", "circumstances_changed") is False,
-            f"{p} circumstances have not changed",
-            f"{p} circumstances have changed",
-        ),
-        (g(f, "risk", "managed"), "risks are well managed", "the plan is not managing risk well"),
-        (
-            g(f, "budget", "sufficient"),
-            "the personal budget is still enough",
-            "the personal budget is no longer enough",
-        ),
-    ]
+_EVIDENCE: tuple[tuple[str, tuple[str, ...], Any, str, str], ...] = (
+    # (section, finding path, the value that means "working", good words, bad words)
+    (
+        "plan_elements",
+        ("plan", "in_place"),
+        True,
+        "the support in the plan is in place",
+        "some support in the plan is not in place",
+    ),
+    (
+        "plan_elements",
+        ("plan", "working"),
+        True,
+        "the support is working as intended",
+        "some support is not working as intended",
+    ),
+    (
+        "needs_and_circumstances",
+        ("needs", "changed"),
+        False,
+        "{p} needs have not changed",
+        "{p} needs have changed",
+    ),
+    (
+        "needs_and_circumstances",
+        ("needs", "circumstances_changed"),
+        False,
+        "{p} circumstances have not changed",
+        "{p} circumstances have changed",
+    ),
+    (
+        "outcomes",
+        ("outcomes", "achieved"),
+        "yes",
+        "the outcomes in the plan are being achieved",
+        "some outcomes in the plan are not yet achieved",
+    ),
+    (
+        "outcomes",
+        ("outcomes", "new_outcomes"),
+        [],
+        "there are no new outcomes",
+        "there are new outcomes to work towards",
+    ),
+    (
+        "risk",
+        ("risk", "managed"),
+        True,
+        "risks are well managed",
+        "the plan is not managing risk well",
+    ),
+    (
+        "contingency",
+        ("risk", "contingency_working"),
+        True,
+        "the contingency plan is working",
+        "the contingency plan is not working",
+    ),
+    (
+        "budget_sufficiency",
+        ("budget", "sufficient"),
+        True,
+        "the personal budget is still enough",
+        "the personal budget is no longer enough",
+    ),
+    (
+        "budget_management",
+        ("budget", "management_working"),
+        True,
+        "the way the budget is managed is working",
+        "the way the budget is managed is not working",
+    ),
+    (
+        "informal_support",
+        ("informal_support", "changed"),
+        False,
+        "support from family and friends has not changed",
+        "support from family and friends has changed",
+    ),
+)
+
+
+def _evidence(
+    f: Mapping[str, Any], voice: Voice, required: Sequence[str]
+) -> list[tuple[bool, str]]:
     out = []
-    for value, good, bad in pairs:
-        if value is None:
+    for section, path, working, good, bad in _EVIDENCE:
+        value = wording._get(f, *path)
+        if section not in required or value is None:
             continue
-        out.append(good if value else bad)
+        ok = value == working
+        out.append((ok, (good if ok else bad).format(p=voice.poss)))
     return out
 
 
@@ -886,53 +955,9 @@ def telephone(review: Mapping[str, Any], required: Sequence[str], voice: Voice) 
 def _findings_summary(
     review: Mapping[str, Any], required: Sequence[str], voice: Voice
 ) -> list[str]:
-    f = review.get("findings") or {}
-    g = wording._get
-    p = voice.poss
-    lines: list[tuple[str, Any, str, str]] = [
-        (
-            "plan_elements",
-            g(f, "plan", "in_place"),
-            "The support in the plan is in place.",
-            "Some of the support in the plan is not in place.",
-        ),
-        (
-            "plan_elements",
-            g(f, "plan", "working"),
-            "The support is working well.",
-            "Some of the support is not working as it should.",
-        ),
-        (
-            "needs_and_circumstances",
-            g(f, "needs", "changed") is False,
-            f"{_cap(p)} needs have not changed.",
-            f"{_cap(p)} needs have changed.",
-        ),
-        (
-            "outcomes",
-            g(f, "outcomes", "achieved") == "yes",
-            "The outcomes in the plan are being achieved.",
-            "Some outcomes in the plan are not yet achieved.",
-        ),
-        (
-            "risk",
-            g(f, "risk", "managed"),
-            "Risks are being managed well.",
-            "The plan is not managing risk as well as it should.",
-        ),
-        (
-            "budget_sufficiency",
-            g(f, "budget", "sufficient"),
-            "The personal budget is still enough.",
-            "The personal budget is no longer enough.",
-        ),
-    ]
-    out = []
-    for code, value, good, bad in lines:
-        if code not in required or value is None:
-            continue
-        out.append(good if value else bad)
-    return out
+    """What the review found, one short sentence per finding (telephone letter, easy read)."""
+    found = _evidence(review.get("findings") or {}, voice, required)
+    return [_cap(text) + "." for _, text in found]
 
 
 def outcome_letter(review: Mapping[str, Any], voice: Voice) -> dict[str, str]:
