@@ -685,12 +685,23 @@ def _others(review: Mapping[str, Any], required: Sequence[str], views: Mapping[s
 # --- next steps and the next review ---------------------------------------------------
 
 
+OWN_SECTION_IN_LETTERS = frozenset(
+    {"financial_assessment_notice", "carers_leave_information", "right_to_complain"}
+)
+
+
 def next_steps(
     review: Mapping[str, Any], decided: Mapping[str, Any], voice: Voice, *, letter: bool
 ) -> list[str]:
-    """One sentence per action, in the decision's order (spec 3 action codes)."""
+    """One sentence per action, in the decision's order (spec 3 action codes).
+
+    Letters give the financial assessment, carer's leave and complaints their own
+    headed sections, so those actions are not repeated as next steps there.
+    """
     out = []
     for code in decided.get("actions") or []:
+        if letter and code in OWN_SECTION_IN_LETTERS:
+            continue
         sentence = wording.action_sentence(code, voice, review, letter=letter)
         if sentence:
             out.append(sentence)

@@ -480,15 +480,15 @@ EASY_STEPS = {
     "safeguarding_decision": "{practitioner} will call {obj} about what happens next.",
     "deprivation_of_liberty_consideration": "We will check the care is fair and legal.",
     "advocacy_referral": "We will find an advocate to help {obj}.",
-    "financial_assessment_notice": "We may need to check {poss} money.",
     "face_to_face_review_required": "Next time we will meet {obj} in person.",
     "information_and_advice_follow_up": "We will check the information we gave helped.",
     "direct_payment_review": "We will check how the direct payment is working.",
     "accessible_format": "We will send {poss} letters in the way {obj} asked.",
     "inform_advocate": "We will tell {poss} advocate about this letter.",
 }
-"""Easy read next steps (issue 6): one short idea each; codes with no step for the
-reader (for example ``record_difference_of_views``) are left out."""
+"""Easy read next steps (issue 6): one short idea each. Codes with no step for the
+reader (``record_difference_of_views``) or with their own section (money, work,
+complaints) are left out."""
 
 
 def easy_step(code: str, voice: Voice, review: Mapping[str, Any]) -> str:
