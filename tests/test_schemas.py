@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewdocs import codes
 from reviewdocs.errors import InputError
@@ -933,3 +935,53 @@ def test_input_paths_name_every_leaf_of_the_contract() -> None:
         assert expected in paths
     assert {f"narrative.{code}" for code in codes.SECTIONS} <= paths
     assert not any(p.endswith(".") or p == "review.practitioner" for p in paths)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _all_paths(node: Any, prefix: str = "") -> list[str]:
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _all_paths(value, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            out += _all_paths(value, f"{prefix}.{n}")
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_json_gives_a_review_or_an_input_error(data: st.DataObject) -> None:
+    """Whatever a file holds, the user sees a validated review or path-named messages,
+    never a traceback."""
+    example_raw = json.loads(
+        (ROOT / "tests" / "data" / "example-carer-light-touch.json").read_text()
+    )
+    paths = _all_paths(example_raw)
+    changes = data.draw(
+        st.dictionaries(st.sampled_from(paths), JSON_VALUES | st.just(DROP), max_size=4)
+    )
+    try:
+        raw = changed(example_raw, changes)
+    except (
+        AttributeError,
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+    ):  # an earlier change broke the parent
+        return
+    try:
+        validate_review(raw)
+    except InputError as err:
+        assert err.messages()

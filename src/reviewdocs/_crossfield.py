@@ -153,7 +153,7 @@ def rationale_when_outcome_differs(review: dict[str, Any]) -> Iterator[Problem]:
     from reviewdocs.decision import indicated_outcome
 
     chosen = get(review, "decision.outcome")
-    if chosen is None or review.get("findings") is None:
+    if chosen is None or review.get("findings") is None or _is_planned(review):
         return
     indicated = indicated_outcome(review)
     if chosen != indicated and blank(get(review, "decision.rationale")):
