@@ -830,8 +830,8 @@ def _complaint_words(document: str, poss: str) -> str:
         "amendment_decision_letter": "If you are not happy with our decision about the request",
     }.get(document, "If you are not happy with the decision we have made")
     return (
-        f"{about}, you have the right to complain. We will look again at the evidence and "
-        f"explain our decision. Making a complaint will not affect {poss} support."
+        f"{about}, you have the right to complain. We will look into your complaint and "
+        f"reply to you. Making a complaint will not affect {poss} support."
     )
 
 
@@ -921,7 +921,12 @@ def delay(review: Mapping[str, Any], voice: Voice) -> dict[str, str] | None:
         return None
     p, o = voice.poss, voice.obj
     agreed = info.get("agreed_timeframe")
-    agreed_text = f"by {long_date(agreed)}" if isinstance(agreed, dt.date) else str(agreed or "")
+    if isinstance(agreed, dt.date):
+        timeframe = f"We have agreed that the review will take place by {long_date(agreed)}."
+    else:
+        # Typed as the practitioner wrote it ("By the end of January"): a label, not a
+        # sentence, so its capitals and wording stay as typed.
+        timeframe = f"The timeframe we agreed for the review: {agreed}" if agreed else ""
     contact = info.get("next_contact_by")
     phone = review["review"]["local_authority"].get("phone")
     return {
@@ -930,9 +935,7 @@ def delay(review: Mapping[str, Any], voice: Voice) -> dict[str, str] | None:
             "arrange the review yet. This letter explains why, and what we have agreed."
         ),
         "reason": str(info.get("reason") or ""),
-        "timeframe": f"We have agreed that the review will take place {agreed_text}."
-        if agreed_text
-        else "",
+        "timeframe": timeframe,
         "next_contact": f"We will contact {o} again by {long_date(contact)}." if contact else "",
         "if_things_change": (
             f"If {p} situation changes before the review, for example if needs increase or the "
