@@ -37,7 +37,7 @@ from reviewdocs.pdfform._layout import (
 
 _OFF = "Off"
 _MAX_DEPTH = 32
-_HOW_TO_GET_ONE = "make a blank form with `reviewdocs form --out FORM.pdf`"
+_HOW_TO_GET_ONE = "Make a blank form with `reviewdocs form --out FORM.pdf`"
 
 
 @dataclass
@@ -87,11 +87,11 @@ def _refuse(message: str, source: str | None) -> InputError:
 
 def _extract(data: bytes, source: str | None) -> dict[str, _PdfField]:
     if b"%PDF-" not in data[:1024]:
-        raise _refuse("not a PDF file (a JSON review or our PDF review form was expected)", source)
+        raise _refuse("Not a PDF file (a JSON review or our PDF review form was expected).", source)
     if b"%%EOF" not in data[-2048:]:
         raise _refuse(
-            "this PDF is incomplete: it stops before its end (was a download or copy "
-            "interrupted?); use the original file",
+            "This PDF is incomplete: it stops before its end (was a download or copy "
+            "interrupted?). Use the original file.",
             source,
         )
     try:
@@ -99,8 +99,8 @@ def _extract(data: bytes, source: str | None) -> dict[str, _PdfField]:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 raise _refuse(
-                    "this PDF is encrypted (password-protected), so its answers cannot be "
-                    "read; save a copy without a password and try again",
+                    "This PDF is encrypted (password-protected), so its answers cannot be "
+                    "read. Save a copy without a password and try again.",
                     source,
                 )
             root: Any = reader.trailer["/Root"].get_object()
@@ -108,27 +108,27 @@ def _extract(data: bytes, source: str | None) -> dict[str, _PdfField]:
             acro = acro.get_object() if acro is not None else DictionaryObject()
             if "/XFA" in acro:
                 raise _refuse(
-                    "this PDF is an XFA form (made with Adobe LiveCycle or Designer), not our "
-                    f"review form; {_HOW_TO_GET_ONE}",
+                    "This PDF is an XFA form (made with Adobe LiveCycle or Designer), not our "
+                    f"review form. {_HOW_TO_GET_ONE}.",
                     source,
                 )
             out: dict[str, _PdfField] = {}
             for ref in acro.get("/Fields") or []:
                 _walk(ref.get_object(), "", {}, out, set(), 0)
-    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as err:
-        raise _refuse(_damaged(err), source) from None
-    except (RecursionError, zlib.error, AssertionError) as err:
-        raise _refuse(_damaged(err), source) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        raise _refuse(_damaged(), source) from None
+    except (RecursionError, zlib.error, AssertionError):
+        raise _refuse(_damaged(), source) from None
     if not out:
         raise _refuse(
-            f"this PDF has no form fields, so it is not our review form; {_HOW_TO_GET_ONE}", source
+            f"This PDF has no form fields, so it is not our review form. {_HOW_TO_GET_ONE}.", source
         )
     return out
 
 
-def _damaged(err: BaseException) -> str:
-    detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return f"this PDF is damaged and cannot be read ({detail[:120]}); use the original file"
+def _damaged() -> str:
+    # pypdf's own words ("startxref not found", "'/Root'") mean nothing to a practitioner.
+    return "This PDF is damaged and cannot be read. Use the original file, or fill in a new form."
 
 
 @contextlib.contextmanager
@@ -245,14 +245,14 @@ def _check_marker(fields: dict[str, _PdfField], source: str | None) -> None:
     value = marker.value if marker else None
     if not isinstance(value, str) or not value.startswith(FORM_ID_PREFIX):
         raise _refuse(
-            "this PDF form is not the reviewdocs review form (it lacks our form's marker); "
-            f"{_HOW_TO_GET_ONE} and fill that in",
+            "This PDF form is not the reviewdocs review form (it lacks our form's marker). "
+            f"{_HOW_TO_GET_ONE} and fill that in.",
             source,
         )
     if value != FORM_ID:
         raise _refuse(
-            f"this form is {value}, which this version of reviewdocs does not read "
-            f"(it reads {FORM_ID}); {_HOW_TO_GET_ONE}",
+            f"This form is {value}, which this version of reviewdocs does not read "
+            f"(it reads {FORM_ID}). {_HOW_TO_GET_ONE}.",
             source,
         )
 
@@ -269,8 +269,8 @@ def _to_raw(fields: dict[str, _PdfField], source: str | None) -> dict[str, Any]:
             if spec is None:
                 if _value_text(pdf_field):
                     raise _Unreadable(
-                        "this field is not part of the reviewdocs review form; was the form "
-                        "changed by another program?"
+                        "Not a field of the reviewdocs review form: was the form changed by "
+                        "another program?"
                     )
                 continue
             value = _value(spec, pdf_field)
@@ -332,13 +332,13 @@ def _selected(pdf_field: _PdfField) -> tuple[str, int | None] | None:
         stored = stored[1:]
     stored = None if stored in (None, "", _OFF) else stored
     if len({state for _, state in shown}) > 1:
-        raise _Unreadable("more than one answer is selected; choose one answer")
+        raise _Unreadable("More than one answer is selected: choose one.")
     if shown:
         index, state = shown[0]
         if stored is not None and stored != state:
             raise _Unreadable(
-                f"the form shows the answer {state!r} but stores {stored!r}; choose the answer "
-                "again and save"
+                f"The form shows the answer {state!r} but stores {stored!r}: choose the answer "
+                "again and save."
             )
         return str(state), index
     if stored is not None:
@@ -366,7 +366,7 @@ def _code(spec: Field, pdf_field: _PdfField, state: str, index: int | None) -> s
             return known[candidate.strip().lower()]
     if index is not None and pdf_field.ft == "/Btn" and index < len(spec.codes):
         return spec.codes[index]
-    raise _Unreadable(f"the answer {state!r} is not one of this question's choices; choose again")
+    raise _Unreadable(f"The answer {state!r} is not one of this question's choices: choose again.")
 
 
 def _nest(flat: dict[str, Any], present: list[str]) -> dict[str, Any]:
