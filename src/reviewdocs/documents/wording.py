@@ -591,3 +591,113 @@ EASY_QUESTIONS = [
     "Do you feel safe?",
     "What is important to you now?",
 ]
+
+
+# --- the evidence for an outcome (003 "evidence based and robust") -------------------
+
+_EVIDENCE: tuple[tuple[str, tuple[str, ...], Any, str, str], ...] = (
+    # (section, finding path, the value that means "working", good words, bad words)
+    (
+        "plan_elements",
+        ("plan", "in_place"),
+        True,
+        "the support in the plan is in place",
+        "some support in the plan is not in place",
+    ),
+    (
+        "plan_elements",
+        ("plan", "working"),
+        True,
+        "the support is working as intended",
+        "some support is not working as intended",
+    ),
+    (
+        "needs_and_circumstances",
+        ("needs", "changed"),
+        False,
+        "{p} needs have not changed",
+        "{p} needs have changed",
+    ),
+    (
+        "needs_and_circumstances",
+        ("needs", "circumstances_changed"),
+        False,
+        "{p} circumstances have not changed",
+        "{p} circumstances have changed",
+    ),
+    (
+        "outcomes",
+        ("outcomes", "achieved"),
+        "yes",
+        "the outcomes in the plan are being achieved",
+        "some outcomes in the plan are not yet achieved",
+    ),
+    (
+        "outcomes",
+        ("outcomes", "new_outcomes"),
+        [],
+        "there are no new outcomes",
+        "there are new outcomes to work towards",
+    ),
+    (
+        "risk",
+        ("risk", "managed"),
+        True,
+        "risks are well managed",
+        "the plan is not managing risk well",
+    ),
+    (
+        "contingency",
+        ("risk", "contingency_working"),
+        True,
+        "the contingency plan is working",
+        "the contingency plan is not working",
+    ),
+    (
+        "budget_sufficiency",
+        ("budget", "sufficient"),
+        True,
+        "the personal budget is still enough",
+        "the personal budget is no longer enough",
+    ),
+    (
+        "budget_management",
+        ("budget", "management_working"),
+        True,
+        "the way the budget is managed is working",
+        "the way the budget is managed is not working",
+    ),
+    (
+        "informal_support",
+        ("informal_support", "changed"),
+        False,
+        "support from family and friends has not changed",
+        "support from family and friends has changed",
+    ),
+)
+
+
+def evidence(f: Mapping[str, Any], voice: Voice, required: Sequence[str]) -> list[tuple[bool, str]]:
+    out = []
+    for section, path, working, good, bad in _EVIDENCE:
+        value = _get(f, *path)
+        if section not in required or value is None:
+            continue
+        ok = value == working
+        out.append((ok, (good if ok else bad).format(p=voice.poss)))
+    return out
+
+
+def join_clauses(items: Sequence[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def cap(text: str) -> str:
+    """The first letter in capitals (names and quoted text are otherwise as typed)."""
+    return text[:1].upper() + text[1:]
+
+
+def plan_name(review: Mapping[str, Any]) -> str:
+    return PLAN_NAMES.get(review["review"].get("plan_type") or "", "support plan")
