@@ -558,3 +558,61 @@ def test_template_folder_can_be_copied_and_checked(tmp_path: Path) -> None:
     for path in TEMPLATE_FILES:
         shutil.copy(path, tmp_path / path.name)
     assert check_templates(tmp_path) == []
+
+
+# --- redaction, unusual addressees, real clients ---------------------------------------
+
+
+def test_a_removed_finding_leaves_no_question_and_no_claim(example_raw: dict[str, Any]) -> None:
+    """A value removed from a shared copy (None) is left out, never read as "No"."""
+    review = _review(example_raw)
+    review["findings"]["needs"]["changed"] = None
+    review["findings"]["views"]["subject"] = None
+    data = render_document(
+        review, decide(_review(example_raw)), "review_record", produced=PRODUCED
+    ).data
+    text = text_of(data)
+    assert "Have Maria's needs changed?" not in text
+    assert "needs have changed" not in text and "needs have not changed" not in text
+    assert "own words" not in text
+
+
+def test_person_lacking_capacity_with_only_an_advocate_writes_to_the_advocate(
+    example_raw: dict[str, Any],
+) -> None:
+    """002: "a person legally authorised to represent them ... or an independent advocate"."""
+    raw = with_changes(
+        example_raw,
+        subject__has_capacity=False,
+        advocate={
+            "name": "Jo Reed",
+            "organisation": "Voice Advocacy",
+            "email": "jo@voice.example",
+            "address": ["Voice Advocacy", "9 High Street", "Exampleton"],
+            "postcode": "EX1 2ZZ",
+        },
+    )
+    text = text_of(render(raw, "outcome_letter"))
+    assert "Dear Jo Reed" in text
+    assert "9 High Street" in text
+    assert "Copy sent to" not in text
+
+
+def test_unknown_document_is_a_template_error(example_raw: dict[str, Any]) -> None:
+    review = _review(example_raw)
+    with pytest.raises(TemplateError, match="No such document"):
+        render_document(review, decide(review), "birthday_card", produced=PRODUCED)
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_every_document(example_raw: dict[str, Any]) -> None:
+    """Issue 3: a real client must open what we make (one LibreOffice for all)."""
+    from reviewdocs.pdf import get_converter
+
+    converter = get_converter()
+    for document in codes.DOCUMENTS:
+        for variant in ("standard", "easy_read", "large_print"):
+            if variant == "easy_read" and document not in codes.EASY_READ_DOCUMENTS:
+                continue
+            pdf = converter.convert(render(example_raw, document, variant))
+            assert pdf.startswith(b"%PDF"), (document, variant)
