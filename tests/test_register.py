@@ -52,6 +52,31 @@ def test_the_schema_is_versioned(tmp_path: Path) -> None:
         assert reg.schema_version() == SCHEMA_VERSION
 
 
+def test_a_version_1_register_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    from reviewdocs.register import _MIGRATIONS
+
+    path = tmp_path / "r.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(_MIGRATIONS[1])
+    db.execute(
+        "INSERT INTO refusals (review_id, recipient_id, recipient_name, reason, produced_on)"
+        " VALUES ('CR-1', 'p', 'P', 'No consent.', '2026-11-20')"
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Register(path) as reg:
+        assert reg.schema_version() == SCHEMA_VERSION
+        assert [r.reason for r in reg.refusals()] == ["No consent."]
+        reg.add_amendment("CR-1", 1, 2, date(2026, 11, 21), {"date": date(2026, 11, 20)})
+        (stored,) = reg.amendments("CR-1")
+    assert (stored.amends_version, stored.version, stored.amendment) == (
+        1,
+        2,
+        {"date": "2026-11-20"},
+    )
+
+
 def test_a_register_from_a_newer_reviewdocs_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "r.sqlite"
     Register(path).close()

@@ -18,20 +18,20 @@ import csv
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final, TypeVar
+from typing import IO, Any, Final, TypeVar
 
 from reviewdocs.errors import ReviewdocsError
 
 DEFAULT_NAME: Final = "register.sqlite"
 """The register's file name inside the output folder when ``--register`` is not given."""
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 BASES: Final = (
     "subject",
@@ -72,6 +72,19 @@ _MIGRATIONS: Final[dict[int, str]] = {
             produced_on TEXT NOT NULL
         );
         CREATE INDEX refusals_by_review ON refusals (review_id);
+    """,
+    # Version 2: amendment decisions, so that version N of a record can be rebuilt
+    # (the input file holds the original; each accepted amendment changes it).
+    2: """
+        CREATE TABLE amendments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            review_id TEXT NOT NULL,
+            amends_version INTEGER NOT NULL,
+            version INTEGER,
+            decided_on TEXT NOT NULL,
+            amendment TEXT NOT NULL
+        );
+        CREATE INDEX amendments_by_review ON amendments (review_id);
     """,
 }
 
@@ -122,6 +135,17 @@ class Entry:
     sha256: str
     input_sha256: str
     template_sha256: str
+
+
+@dataclass(frozen=True)
+class StoredAmendment:
+    """An amendment decision: ``version`` is the record version it made (None: declined)."""
+
+    review_id: str
+    amends_version: int
+    version: int | None
+    decided_on: date
+    amendment: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -262,7 +286,46 @@ class Register:
 
         self._retry(insert)
 
+    def add_amendment(
+        self,
+        review_id: str,
+        amends_version: int,
+        version: int | None,
+        decided_on: date,
+        amendment: Mapping[str, Any],
+    ) -> None:
+        """Record an amendment decision (dates in ``amendment`` are stored as ISO text)."""
+        text = json.dumps(dict(amendment), default=_iso, sort_keys=True)
+
+        def insert() -> None:
+            with self._write() as db:
+                db.execute(
+                    "INSERT INTO amendments (review_id, amends_version, version, decided_on,"
+                    " amendment) VALUES (?, ?, ?, ?, ?)",
+                    (review_id, amends_version, version, decided_on.isoformat(), text),
+                )
+
+        self._retry(insert)
+
     # -- reading --------------------------------------------------------------
+
+    def amendments(self, review_id: str) -> list[StoredAmendment]:
+        """The review's amendment decisions, oldest first."""
+        rows = self._db.execute(
+            "SELECT review_id, amends_version, version, decided_on, amendment FROM amendments"
+            " WHERE review_id = ? ORDER BY id",
+            (review_id,),
+        )
+        return [
+            StoredAmendment(
+                review_id=row[0],
+                amends_version=int(row[1]),
+                version=None if row[2] is None else int(row[2]),
+                decided_on=date.fromisoformat(row[3]),
+                amendment=json.loads(row[4]),
+            )
+            for row in rows
+        ]
 
     def entries(self, review_id: str | None = None) -> list[Entry]:
         """Every produced file, oldest first; only one review's when ``review_id`` is given."""
@@ -398,6 +461,12 @@ def _entry(row: tuple[object, ...]) -> Entry:
         input_sha256=str(row[12]),
         template_sha256=str(row[13]),
     )
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be stored in the register")
 
 
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")

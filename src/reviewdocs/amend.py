@@ -1,0 +1,415 @@
+"""Amendments to a review record: spec section 5 and 003 "Sometimes the carer or
+anyone else that was involved in the review may ask for amendments to be made".
+
+Accepted: a new version of the record, N+1, headed as the amended version that
+supersedes version N of date D, with the amendment log, circulated to the people
+who had version N (from the register). Declined: the amendment decision letter with
+the reasons and the right to complain. Earlier files are never written to again.
+
+The input file holds the original record; each accepted amendment is stored in the
+register, so version N is rebuilt by applying the amendments in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from marshmallow import ValidationError, fields, validates
+
+from reviewdocs import codes
+from reviewdocs._fields import Bool, Choice, Date, Line, StrictSchema, Text
+from reviewdocs.errors import InputError, ReviewdocsError
+from reviewdocs.outputs import safe_id
+from reviewdocs.sharing import ShareDecision, advocate_note, plan_sharing, produce_copy
+
+RECORD: Final = "review_record"
+LETTER: Final = "amendment_decision_letter"
+
+
+class AmendmentSchema(StrictSchema):
+    """The amendment file (spec section 5)."""
+
+    requested_by = Line(required=True)
+    date = Date(required=True)
+    sections = fields.Dict(keys=fields.String(), values=Text(required=True), required=True)
+    reason = Text(required=True)
+    # 003 "Review any evidence or information you have which may support or refute the
+    # request": the decision must show what it rested on, even if that is "none".
+    evidence = Text(required=True)
+    decision = Choice(("accept", "decline"), required=True)
+    # 003 "If you reach a decision not to amend the record you should be clear about
+    # your reasons": required both ways, as the log of an accepted one records why too.
+    decision_reason = Text(required=True)
+    # 003 "The amended record should be circulated to the same people as the original
+    # record, unless the carer requests otherwise": false when they do.
+    circulate = Bool(load_default=True)
+
+    @validates("sections")
+    def _known_sections(self, value: Mapping[str, Any], **_: Any) -> None:
+        if not value:
+            raise ValidationError("Name at least one section to change (section code: text).")
+        unknown = {
+            str(code): [f"Unknown section code; one of: {', '.join(codes.SECTIONS)}."]
+            for code in value
+            if code not in codes.SECTIONS
+        }
+        if unknown:
+            raise ValidationError(unknown)
+
+
+def validate_amendment(raw: object, *, source: str | None = None) -> dict[str, Any]:
+    """The validated amendment, or ``InputError`` naming every problem by its path."""
+    from reviewdocs.schemas import _flatten
+
+    if not isinstance(raw, Mapping):
+        raise InputError(
+            "The amendment must be a JSON object (named fields in { }).", source=source
+        )
+    try:
+        loaded: dict[str, Any] = AmendmentSchema().load(raw)
+    except ValidationError as err:
+        errors: dict[str, list[str]] = {}
+        _flatten(err.messages, "", errors)
+        raise InputError(errors, source=source) from None
+    return loaded
+
+
+def load_amendment(path: Path) -> dict[str, Any]:
+    """Read and validate an amendment JSON file."""
+    from reviewdocs.inputs import _parse_json, _read_bytes
+
+    return validate_amendment(_parse_json(_read_bytes(path), str(path)), source=str(path))
+
+
+# --- the record as it stands ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """Version ``version`` of the record: its content and how it came to be."""
+
+    review: dict[str, Any]
+    decision: dict[str, Any]
+    version: int
+    amendment: dict[str, Any] | None
+    """The accepted amendment that made this version (with ``history``); None for v1."""
+    previous: dict[str, Any] | None
+    """``{"version", "produced"}`` of the version this one superseded; None for v1."""
+    produced_on: date
+
+
+def apply_amendment(review: Mapping[str, Any], amendment: Mapping[str, Any]) -> dict[str, Any]:
+    """The review with the amendment's sections' text in place of the old narrative."""
+    out = dict(review)
+    out["narrative"] = {**(review.get("narrative") or {}), **amendment["sections"]}
+    return out
+
+
+def with_sections(decision: Mapping[str, Any], added: Sequence[str]) -> dict[str, Any]:
+    """The decision with the amended sections recorded, in record order: an amendment
+    adding missing information (003 "They feel that there is information missing") to a
+    where-relevant section makes that section part of the record."""
+    wanted = set(decision["required_sections"]) | set(added)
+    out = dict(decision)
+    out["required_sections"] = [c for c in codes.SECTIONS if c in wanted]
+    return out
+
+
+def version_date(register: Any, review: Mapping[str, Any], version: int) -> date:
+    """When ``version`` of the record was first given to the subject (first produced if
+    not registered for them; for version 1 never registered, the record's own date)."""
+    entries = register.recipients_of(review["review"]["id"], RECORD, version)
+    dated = [e.produced_on for e in entries if e.recipient_id is None] or [
+        e.produced_on for e in entries
+    ]
+    if dated:
+        return min(dated)
+    from reviewdocs.pipeline import production_date
+
+    fallback = review["review"].get("document_date") or review["review"].get("date")
+    return fallback if isinstance(fallback, date) else production_date(review, None)
+
+
+def current_record(review: Mapping[str, Any], register: Any) -> RecordState:
+    """The latest version of the record, rebuilt from the input and stored amendments."""
+    from reviewdocs.decision import decide
+
+    review_id = review["review"]["id"]
+    accepted = [a for a in register.amendments(review_id) if a.version is not None]
+    accepted.sort(key=lambda a: a.version)
+    content: dict[str, Any] = dict(review)
+    decision = decide(dict(review))
+    history: list[dict[str, Any]] = []
+    last: dict[str, Any] | None = None
+    for stored in accepted:
+        amendment = validate_amendment(stored.amendment)
+        content = apply_amendment(content, amendment)
+        decision = with_sections(decision, list(amendment["sections"]))
+        last = {**amendment, "history": list(history)}
+        history.append(amendment)
+    version = max(
+        register.latest_version(review_id, RECORD) or 1, accepted[-1].version if accepted else 1
+    )
+    previous = None
+    if version > 1:
+        previous = {"version": version - 1, "produced": version_date(register, review, version - 1)}
+    return RecordState(
+        review=content,
+        decision=decision,
+        version=version,
+        amendment=last,
+        previous=previous,
+        produced_on=version_date(register, review, version),
+    )
+
+
+# --- deciding an amendment ------------------------------------------------------------
+
+
+@dataclass
+class AmendResult:
+    """What ``amend`` did."""
+
+    review_id: str
+    accepted: bool
+    amended_version: int
+    """The version the request was about (N)."""
+    version: int | None
+    """The new version (N+1) when accepted."""
+    produced: list[Any] = field(default_factory=list)
+    circulated: list[ShareDecision] = field(default_factory=list)
+    not_circulated: list[tuple[str, str]] = field(default_factory=list)
+    """(recipient name, reason in plain words) for each earlier recipient left out."""
+    advocate_note: str = ""
+
+    def summary(self) -> str:
+        if not self.accepted:
+            lines = [
+                f"Review {self.review_id}: amendment declined; record version "
+                f"{self.amended_version} stands. The decision letter gives the reasons and "
+                "the right to complain."
+            ]
+        else:
+            lines = [
+                f"Review {self.review_id}: amendment accepted; version {self.version} "
+                f"supersedes version {self.amended_version}."
+            ]
+            for plan in self.circulated:
+                lines.append(f"  sent to {plan.recipient_name}")
+            for name, reason in self.not_circulated:
+                lines.append(f"  not sent to {name}: {reason}")
+            if self.advocate_note:
+                lines.append(f"  {self.advocate_note}")
+        lines += [f"  wrote {item.relpath}" for item in self.produced]
+        return "\n".join(lines)
+
+
+def amend(
+    review: Mapping[str, Any],
+    amendment: Mapping[str, Any],
+    out_dir: Path,
+    *,
+    register: Any,
+    produced: date | None = None,
+    input_sha256: str = "",
+) -> AmendResult:
+    """Decide an amendment request (003): the amended record, or the decline letter."""
+    from reviewdocs.pipeline import production_date
+
+    amendment = validate_amendment(amendment)
+    if review["review"].get("stage") == "planned" or not review.get("findings"):
+        raise ReviewdocsError("The review is planned, not completed: there is no record to amend.")
+    state = current_record(review, register)
+    on = production_date(review, produced)
+    if amendment["decision"] == "decline":
+        return _decline(review, amendment, state, out_dir, register, on, input_sha256)
+    return _accept(review, amendment, state, out_dir, register, on, input_sha256)
+
+
+def _decline(
+    review: Mapping[str, Any],
+    amendment: dict[str, Any],
+    state: RecordState,
+    out_dir: Path,
+    register: Any,
+    on: date,
+    input_sha256: str,
+) -> AmendResult:
+    """003 "If you reach a decision not to amend the record you should be clear about your
+    reasons ... and you should make the carer aware of their right to complain"."""
+    from reviewdocs.pipeline import produce
+
+    review_id = review["review"]["id"]
+    letter_version = (register.latest_version(review_id, LETTER) or 0) + 1
+    _refuse_overwrite(out_dir, review_id, LETTER, letter_version)
+    made = produce(
+        state.review,
+        out_dir,
+        decision=state.decision,
+        documents=[LETTER],
+        produced=on,
+        register=register,
+        input_sha256=input_sha256,
+        version=letter_version,
+        amendment=amendment,
+        previous={"version": state.version, "produced": state.produced_on},
+    )
+    register.add_amendment(review_id, state.version, None, on, amendment)
+    return AmendResult(review_id, False, state.version, None, produced=made)
+
+
+def _accept(
+    review: Mapping[str, Any],
+    amendment: dict[str, Any],
+    state: RecordState,
+    out_dir: Path,
+    register: Any,
+    on: date,
+    input_sha256: str,
+) -> AmendResult:
+    """003 "If a decision is made to make the amendments you should proceed to do so.
+    Where doing so results in 2 versions of the same review being available on the
+    system it must be clear which the amended version is"."""
+    from reviewdocs.pipeline import produce
+
+    review_id = review["review"]["id"]
+    new_version = state.version + 1
+    letter_version = (register.latest_version(review_id, LETTER) or 0) + 1
+    _refuse_overwrite(out_dir, review_id, RECORD, new_version)
+    _refuse_overwrite(out_dir, review_id, LETTER, letter_version)
+    content = apply_amendment(state.review, amendment)
+    decision = with_sections(state.decision, list(amendment["sections"]))
+    history = []
+    if state.amendment:
+        history = [*state.amendment.get("history", []), _without_history(state.amendment)]
+    for_render = {**amendment, "history": history}
+    previous = {"version": state.version, "produced": state.produced_on}
+    result = AmendResult(review_id, True, state.version, new_version)
+    result.produced += produce(
+        content,
+        out_dir,
+        decision=decision,
+        documents=[RECORD],
+        produced=on,
+        register=register,
+        input_sha256=input_sha256,
+        basis="subject",
+        version=new_version,
+        amendment=for_render,
+        previous=previous,
+    )
+    register.add_amendment(review_id, state.version, new_version, on, amendment)
+    result.produced += produce(
+        content,
+        out_dir,
+        decision=decision,
+        documents=[LETTER],
+        produced=on,
+        register=register,
+        input_sha256=input_sha256,
+        version=letter_version,
+        amendment=for_render,
+        previous=previous,
+    )
+    result.advocate_note = advocate_note(content)
+    _circulate(
+        content,
+        decision,
+        amendment,
+        for_render,
+        previous,
+        state,
+        out_dir,
+        register,
+        on,
+        input_sha256,
+        result,
+    )
+    return result
+
+
+def _circulate(
+    content: Mapping[str, Any],
+    decision: Mapping[str, Any],
+    amendment: Mapping[str, Any],
+    for_render: Mapping[str, Any],
+    previous: Mapping[str, Any],
+    state: RecordState,
+    out_dir: Path,
+    register: Any,
+    on: date,
+    input_sha256: str,
+    result: AmendResult,
+) -> None:
+    """003 "The amended record should be circulated to the same people as the original
+    record, unless the carer requests otherwise or there is evidence that doing so would
+    put the carer or a vulnerable adult or child at risk of harm or abuse".
+
+    Protective readings: a recipient with a risk concern recorded now is left out even
+    where a manager once allowed a copy (the amended content was not what they
+    decided on; ``share --recipient`` sends it once a manager agrees); a recipient the
+    rules no longer allow (consent withdrawn) or no longer listed is left out; each
+    is recorded in the register as "no copy" with the reason.
+    """
+    review_id = content["review"]["id"]
+    name = str(content["subject"].get("preferred_name") or content["subject"].get("name"))
+    plans = {p.recipient_id: p for p in plan_sharing(content, decision) if not p.is_subject}
+    for earlier in register.recipients_of(review_id, RECORD, state.version):
+        if earlier.recipient_id is None:
+            continue
+        who = earlier.recipient_name or earlier.recipient_id
+        plan = plans.get(earlier.recipient_id)
+        reason = ""
+        if not amendment["circulate"]:
+            reason = f"{name} asked that the amended record is not sent to others (003)."
+        elif plan is None:
+            reason = "no longer listed among the review's recipients; check before sending."
+        elif plan.recipient and plan.recipient.get("risk_concern"):
+            reason = (
+                "a concern about risk is recorded, so the amended record is not sent "
+                "automatically; a manager must decide first (003)."
+            )
+        elif not plan.allowed:
+            reason = plan.reason
+        if reason or plan is None:
+            result.not_circulated.append((who, reason))
+            note = f"Version {state.version + 1} not sent: {reason}"
+            register.add_refusal(review_id, earlier.recipient_id, who, note, on)
+            continue
+        result.produced += produce_copy(
+            content,
+            decision,
+            plan,
+            out_dir,
+            register=register,
+            produced=on,
+            input_sha256=input_sha256,
+            version=state.version + 1,
+            amendment=for_render,
+            previous=previous,
+            basis="amendment_circulation",
+        )
+        result.circulated.append(plan)
+
+
+def _without_history(amendment: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in amendment.items() if k != "history"}
+
+
+def _refuse_overwrite(out_dir: Path, review_id: str, document: str, version: int) -> None:
+    """Spec 5 "The original is never overwritten": a file already at the new version's
+    name means the register does not know about it; stop rather than replace it."""
+    folder = out_dir / safe_id(review_id)
+    stem = document if version == 1 else f"{document}-v{version}"
+    # The separator after the stem keeps "review_record-v2" from matching "-v21".
+    clash = sorted(p.name for p in folder.glob(f"{stem}[.-]*")) if folder.is_dir() else []
+    if clash:
+        raise ReviewdocsError(
+            f"{folder / clash[0]} already exists, but the register does not record it. "
+            "Earlier versions are never overwritten: use the register those files were "
+            "made with (--register), or move them away."
+        )
