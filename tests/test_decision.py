@@ -325,6 +325,30 @@ ESCALATION_CASES = [
         False,
     ),
     ("budget-insufficient", {"findings__budget__sufficient": False}, True),
+    ("urgent-need", {"findings__urgent_need": True}, True),
+    (
+        "safeguarding-about-subject",
+        {
+            "findings__safeguarding": {
+                "concern": True,
+                "concern_about_subject": True,
+                "action_taken": "Raised",
+                "review_option": "continue",
+            }
+        },
+        True,
+    ),
+    (
+        "safeguarding-about-another",
+        {
+            "findings__safeguarding": {
+                "concern": True,
+                "concern_about_subject": False,
+                "action_taken": "Raised about a neighbour",
+            }
+        },
+        False,
+    ),
     ("circumstances-changed-only", {"findings__needs__circumstances_changed": True}, False),
     (
         "full-review-never-escalates",
@@ -656,6 +680,10 @@ ACTION_CASES: list[tuple[str, str, Any, dict[str, Any], bool]] = [
 )
 def test_action_rule(action: str, build: Any, changes: dict[str, Any], expected: bool) -> None:
     assert (action in decide(build(**changes))["actions"]) is expected
+
+
+def test_every_format_but_standard_is_named_in_plain_words() -> None:
+    assert set(decision._FORMAT_WORDS) == set(codes.PREFERRED_FORMATS) - {"standard"}
 
 
 def test_the_plain_baseline_has_no_actions() -> None:

@@ -31,6 +31,15 @@ SHORT_TERM_DEFAULT_DAYS = 42
 REMOTE_METHODS = ("telephone", "online", "supported_self")
 """Review methods that cannot be face to face (002 "Possible review methods include")."""
 
+_SAFEGUARDING_OPTION_WORDS = {
+    "continue": "the review continues alongside the safeguarding process",
+    "pause": "the review is paused while the safeguarding process takes place",
+    "pause_with_interim_support": "the review is paused, with interim support meanwhile",
+}
+"""000 "There are 3 possible options", in plain words."""
+
+_FORMAT_WORDS = {"large_print": "large print", "easy_read": "easy read", "pdf": "accessible PDF"}
+
 _OUTCOME_WORDS = {
     "no_change": "no change to the plan or budget",
     "plan_change": "a change to the plan but not the budget",
@@ -183,7 +192,10 @@ def escalation_reasons(review: Review) -> list[str]:
     touch review should only be carried out when the carer is thought or known to have no
     changes in their needs") and a budget that must change (000 "There are no changes
     required to the personal budget") also escalate; a short-term change the plan meets does
-    not (000 "Short term changes in need" allows "another light touch review").
+    not (000 "Short term changes in need" allows "another light touch review"). A safeguarding
+    concern about the person and an urgent need escalate too: light touch is only for a plan
+    known to be "meeting eligible needs" with risks "unchanged and well managed" (000), the
+    protective reading of a list that does not name them.
     """
     if review["review"]["review_type"] != "light_touch":
         return []
@@ -199,6 +211,11 @@ def escalation_reasons(review: Review) -> list[str]:
             (not f["risk"]["contingency_working"] or bool(f["risk"]["new_risks"])) and significant,
             "risk or the contingency plan needs significant changes",
         ),
+        (
+            f["safeguarding"]["concern_about_subject"],
+            "there is a safeguarding concern about the person",
+        ),
+        (f["urgent_need"], "there is an urgent need the plan does not meet"),
         (needs_reassessment(review), "needs have changed"),
         (not f["budget"]["sufficient"], "the personal budget is no longer sufficient"),
     )
@@ -329,7 +346,8 @@ def safeguarding_decision(review: Review, basis: Basis) -> str | None:
     reading of an inconsistent answer."""
     sg = _findings(review)["safeguarding"]
     if sg["concern_about_subject"]:
-        return "A safeguarding concern about the person reviewed: raise it and decide on pausing."
+        option = _SAFEGUARDING_OPTION_WORDS.get(sg["review_option"], "decide whether to pause")
+        return f"A safeguarding concern about the person reviewed: {option}."
     if sg["concern"]:
         return "A safeguarding concern was raised: respond by raising it with safeguarding."
     return None
@@ -358,7 +376,9 @@ def advocacy_referral(review: Review, basis: Basis) -> str | None:
         return None
     if review.get("advocate"):
         return None
-    if subject["substantial_difficulty"] or _subject_lacks_capacity(review):
+    if _subject_lacks_capacity(review):
+        return "Lacks capacity and has no appropriate person or advocate: refer for one now."
+    if subject["substantial_difficulty"]:
         return "Substantial difficulty and no appropriate person: refer for an advocate now."
     return None
 
@@ -369,9 +389,11 @@ def financial_assessment_notice(review: Review, basis: Basis) -> str | None:
     following the review if": their financial circumstances changed, or "There is a change
     to the Care and Support services provided" (any plan change or reassessment)."""
     if _findings(review)["finances"]["circumstances_changed"]:
-        return "Financial circumstances have changed: a financial assessment may follow."
-    if basis.outcome != "no_change" or basis.reassessment:
-        return "Services may change: tell them a financial assessment may follow."
+        return "Financial circumstances have changed: say a financial assessment may follow."
+    if basis.reassessment:
+        return "A reassessment may change services: say a financial assessment may follow."
+    if basis.outcome != "no_change":
+        return "The plan changes: say a financial assessment may follow and may change charges."
     return None
 
 
@@ -477,9 +499,9 @@ def accessible_format(review: Review, basis: Basis) -> str | None:
     in a format that is accessible to them"; 002 "The method of communication should reflect
     ... any specific communication needs they may have"."""
     subject = review["subject"]
-    if subject["preferred_format"] not in (None, "standard"):
-        fmt = subject["preferred_format"].replace("_", " ")
-        return f"Send the record and letters in {fmt} as preferred."
+    if subject["preferred_format"] in _FORMAT_WORDS:
+        fmt = _FORMAT_WORDS[subject["preferred_format"]]
+        return f"Send the record and letters in {fmt}, as the person prefers."
     if (subject.get("communication_needs") or "").strip():
         return "The person has communication needs: make the record and letters accessible."
     return None
