@@ -736,6 +736,12 @@ RULES = [
         id="planned-with-findings",
     ),
     pytest.param(
+        {"review.stage": "planned", "decision.outcome": "plan_change"},
+        "decision.outcome",
+        "Must be left out",
+        id="planned-with-findings-and-outcome",
+    ),
+    pytest.param(
         {"review.stage": "planned", "findings": DROP},
         "narrative",
         "Must be left out",

@@ -35,8 +35,10 @@ def _is_completed(review: Mapping[str, Any]) -> bool:
 
 
 def cared_for_for_carer_plans(review: dict[str, Any]) -> Iterator[Problem]:
-    """000 "The Light Touch Review Conversation (Carers)": a carer's plan exists for
-    caring for someone, so the cared-for person is part of every carer's review.
+    """Spec section 2 "cared_for required for carer_support_plan": a carer's review weighs
+    the cared-for person's risk and Wellbeing (000 "The plan is managing any identified
+    risk to the carer or the cared for person") and their capacity and liberty
+    (000 "Deprivation of Liberty").
 
     A cared_for on a Care and Support Plan is refused rather than ignored: a value
     that is silently dropped is a wrong record.
@@ -67,8 +69,9 @@ def in_work_for_carers(review: dict[str, Any]) -> Iterator[Problem]:
 
 
 def representative_can_be_written_to(review: dict[str, Any]) -> Iterator[Problem]:
-    """002 contacting "the person or their representative": letters the subject asked
-    to go to their representative need a representative and somewhere to send them."""
+    """002 "You should let the person themselves know ... unless: They have requested you
+    liaise with a nominated representative": letters the subject asked to go to their
+    representative need a representative and somewhere to send them."""
     if get(review, "subject.correspondence_to_representative") is not True:
         return
     person = get(review, "subject.appropriate_person")
@@ -128,9 +131,10 @@ def completed_review_has_findings(review: dict[str, Any]) -> Iterator[Problem]:
 
 
 def planned_review_has_no_findings(review: dict[str, Any]) -> Iterator[Problem]:
-    """002 "what the pre-review information must contain": a planned review is the
-    record behind the information and delay letters, written before any conversation,
-    so it cannot hold findings, a decision or record text."""
+    """002 "you must provide information about the review process to the person ... before
+    the review process begins": a planned review is the record behind the information and
+    delay letters, written before any conversation, so it cannot hold findings, a
+    decision or record text."""
     if not _is_planned(review):
         return
     reason = "Must be left out of a planned review (review.stage: planned)."
