@@ -12,13 +12,27 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from reviewdocs._fields import blank, get
+from reviewdocs.decision import REMOTE_METHODS, indicated_outcome
 
 Problem = tuple[str, str]
 Rule = Callable[[dict[str, Any]], Iterator[Problem]]
 
 REQUIRED = "Missing data for required field."
-_FACE_TO_FACE_NOT = ("telephone", "online", "supported_self")
+
+
+def blank(value: object) -> bool:
+    """True for a missing answer: ``None`` or text with nothing but spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def get(data: Mapping[str, Any] | None, dotted: str) -> Any:
+    """The value at a dotted path of a (possibly partly loaded) review, or ``None``."""
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
 
 
 def _is_planned(review: Mapping[str, Any]) -> bool:
@@ -108,7 +122,7 @@ def face_to_face_when_lacking_capacity(review: dict[str, Any]) -> Iterator[Probl
     if (
         get(review, "review.plan_type") == "care_and_support_plan"
         and get(review, "subject.has_capacity") is False
-        and method in _FACE_TO_FACE_NOT
+        and method in REMOTE_METHODS
     ):
         yield (
             "review.method",
@@ -154,8 +168,6 @@ def rationale_when_outcome_differs(review: dict[str, Any]) -> Iterator[Problem]:
     """003 "The decision you reach may be in line with the views of the carer ... but
     equally it may not be": a decision other than the one the findings indicate
     stands only with a clear rationale."""
-    from reviewdocs.decision import indicated_outcome
-
     chosen = get(review, "decision.outcome")
     if chosen is None or review.get("findings") is None or _is_planned(review):
         return

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -99,7 +98,7 @@ def Line(*, required: bool = False, max_length: int = NAME_MAX, **kwargs: Any) -
     checks: list[Any] = [validate.Length(max=max_length), _printable, _one_line]
     if required:
         checks.append(_not_blank)
-    if not required:
+    else:
         kwargs.setdefault("load_default", None)
     return fields.String(required=required, validate=checks, **kwargs)
 
@@ -171,18 +170,3 @@ class Address(fields.List):
         if isinstance(value, str):
             value = [part.strip() for part in value.splitlines() if part.strip()]
         return super()._deserialize(value, attr, data, **kwargs)
-
-
-def blank(value: object) -> bool:
-    """True for a missing answer: ``None`` or text with nothing but spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def get(data: Mapping[str, Any] | None, dotted: str) -> Any:
-    """The value at a dotted path of a (possibly partly loaded) review, or ``None``."""
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
