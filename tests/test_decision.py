@@ -837,7 +837,19 @@ NEXT_REVIEW_CASES = [
         "reassessment-ignores-practitioners-date",
         {"findings__needs__changed": True, "decision": {"next_review_by": "2027-01-10"}},
         None,
-        "is not used",
+        "The date the practitioner gave is not used",
+    ),
+    (
+        "monitoring-date-without-short-term-change",
+        {"decision": {"monitoring_review_by": "2027-02-01"}},
+        "2027-02-01",
+        None,
+    ),
+    (
+        "earlier-of-the-practitioners-dates",
+        {"decision": {"monitoring_review_by": "2027-03-01", "next_review_by": "2027-02-01"}},
+        "2027-02-01",
+        None,
     ),
     (
         "practitioners-date-within-limit",

@@ -216,7 +216,7 @@ def escalation_reasons(review: Review) -> list[str]:
             "there is a safeguarding concern about the person",
         ),
         (f["urgent_need"], "there is an urgent need the plan does not meet"),
-        (needs_reassessment(review), "needs have changed"),
+        (needs_reassessment(review), "a reassessment of need is required"),
         (not f["budget"]["sufficient"], "the personal budget is no longer sufficient"),
     )
     return [reason for applies, reason in checks if applies]
@@ -625,40 +625,39 @@ def next_review(review: Review, basis: Basis) -> tuple[dt.date | None, list[str]
     monitor a short-term change (000/001 "Short term changes in need"), and none while a
     reassessment is pending (the reassessed plan starts its own 6-8 week review).
 
-    Returns the date and the warnings about it. The practitioner's dates stand; one later
-    than the procedure's limit is kept but warned about.
+    Returns the date and the warnings about it. The earliest date the practitioner agreed
+    (``next_review_by`` or ``monitoring_review_by``) stands, so a contact promised to the
+    person is never dropped; one later than the procedure's limit is kept but warned about.
     """
     decision = review.get("decision") or {}
     chosen: dt.date | None = decision.get("next_review_by")
+    monitoring: dt.date | None = decision.get("monitoring_review_by")
     held = review["review"]["date"]
     if basis.reassessment:
         note = (
             "No next review date: a reassessment of need is pending, and the plan that follows "
             "it is reviewed within 6-8 weeks of starting."
         )
-        if chosen:
-            note += f" The practitioner's date ({_fmt(chosen)}) is not used."
+        if chosen or monitoring:
+            note += " The date the practitioner gave is not used."
         return None, [note]
     warnings: list[str] = []
-    if basis.outcome == "no_change":
-        limit, why = add_months(held, 12), "12 months for a stable plan"
-    else:
-        limit = held + dt.timedelta(days=PLAN_CHANGE_REVIEW_DAYS)
-        why = "8 weeks after a change to the plan"
-    default = limit
     if basis.short_term:
-        limit = min(limit, held + dt.timedelta(days=PLAN_CHANGE_REVIEW_DAYS))
+        limit = held + dt.timedelta(days=PLAN_CHANGE_REVIEW_DAYS)
         why = "8 weeks to monitor a short-term change"
-        monitoring: dt.date | None = decision.get("monitoring_review_by")
         if monitoring is None:
             monitoring = held + dt.timedelta(days=SHORT_TERM_DEFAULT_DAYS)
             warnings.append(
                 "No monitoring date was agreed for the short-term change: the review is set "
                 f"6 weeks after the review, by {_fmt(monitoring)}. Agree a date with the person."
             )
-        default = monitoring
-        chosen = min(chosen, monitoring) if chosen else monitoring
-    result = chosen or default
+    elif basis.outcome == "no_change":
+        limit, why = add_months(held, 12), "12 months for a stable plan"
+    else:
+        limit = held + dt.timedelta(days=PLAN_CHANGE_REVIEW_DAYS)
+        why = "8 weeks after a change to the plan"
+    agreed = [day for day in (chosen, monitoring) if day is not None]
+    result = min(agreed) if agreed else limit
     if result > limit:
         warnings.append(
             f"The next review date {_fmt(result)} is later than the procedure's limit of "
