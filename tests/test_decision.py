@@ -840,6 +840,16 @@ NEXT_REVIEW_CASES = [
         "The date the practitioner gave is not used",
     ),
     (
+        "short-term-next-review-date-counts-as-agreed",
+        {
+            "findings__needs__changed": True,
+            "findings__needs__short_term": True,
+            "decision": {"next_review_by": "2026-12-10"},
+        },
+        "2026-12-10",
+        None,
+    ),
+    (
         "monitoring-date-without-short-term-change",
         {"decision": {"monitoring_review_by": "2027-02-01"}},
         "2027-02-01",

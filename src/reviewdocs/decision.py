@@ -645,7 +645,7 @@ def next_review(review: Review, basis: Basis) -> tuple[dt.date | None, list[str]
     if basis.short_term:
         limit = held + dt.timedelta(days=PLAN_CHANGE_REVIEW_DAYS)
         why = "8 weeks to monitor a short-term change"
-        if monitoring is None:
+        if monitoring is None and chosen is None:
             monitoring = held + dt.timedelta(days=SHORT_TERM_DEFAULT_DAYS)
             warnings.append(
                 "No monitoring date was agreed for the short-term change: the review is set "
