@@ -616,3 +616,19 @@ def test_libreoffice_opens_every_document(example_raw: dict[str, Any]) -> None:
                 continue
             pdf = converter.convert(render(example_raw, document, variant))
             assert pdf.startswith(b"%PDF"), (document, variant)
+
+
+def test_a_partial_copy_never_answers_an_emptied_list_with_none(
+    example_raw: dict[str, Any],
+) -> None:
+    """A withheld list arrives empty: "New risks: None" would be a false statement."""
+    review = _review(example_raw)
+    decision = decide(review)
+    kwargs = {"produced": PRODUCED, "recipient": RECIPIENT}
+    full = text_of(render_document(review, decision, "review_record", **kwargs).data)
+    partial = text_of(
+        render_document(review, decision, "review_record", withheld=True, **kwargs).data
+    )
+    assert "New risks: None" in full
+    assert "New risks:" not in partial
+    assert "there are no new outcomes" not in partial

@@ -217,7 +217,7 @@ def build_context(
     reader = voice_for(review["subject"], direct=letter_to["is_subject"])
     required = list(decided["required_sections"])
     outcome = outcome_words(review, decided, voice)
-    rationale = rationale_words(review, decided, voice, required)
+    rationale = rationale_words(review, decided, voice, required, withheld=withheld)
     steps = next_steps(review, decided, voice, letter=not record)
     ctx: dict[str, Any] = dict(review)
     ctx.update(
@@ -237,7 +237,7 @@ def build_context(
         facts=facts(review),
         outcome=outcome,
         rationale=rationale,
-        sections=sections(review, required, voice, outcome["text"], rationale),
+        sections=sections(review, required, voice, outcome["text"], rationale, withheld=withheld),
         regard=regard(review, required, decided, voice),
         next_steps=steps,
         next_review=next_review(review, decided, voice),
@@ -459,6 +459,8 @@ def rationale_words(
     decided: Mapping[str, Any],
     voice: Voice,
     required: Sequence[str] = codes.SECTIONS,
+    *,
+    withheld: bool = False,
 ) -> str:
     """The practitioner's rationale when recorded; otherwise the evidence in plain words.
 
@@ -473,7 +475,7 @@ def rationale_words(
     outcome = decided.get("outcome")
     if not outcome:
         return ""
-    found = wording.evidence(review.get("findings") or {}, voice, required)
+    found = wording.evidence(review.get("findings") or {}, voice, required, withheld=withheld)
     if outcome == "no_change":
         good = [text for ok, text in found if ok]
         if good:
@@ -491,6 +493,8 @@ def sections(
     voice: Voice,
     outcome_text: str,
     rationale: str,
+    *,
+    withheld: bool = False,
 ) -> list[dict[str, Any]]:
     """Each required section, in record order: heading, structured findings, narrative.
 
@@ -505,7 +509,7 @@ def sections(
         {
             "code": code,
             "heading": wording.section_heading(code, voice),
-            "questions": wording.section_questions(code, review, voice, extra),
+            "questions": wording.section_questions(code, review, voice, extra, withheld=withheld),
             "narrative": narrative.get(code) or "",
         }
         for code in ordered

@@ -57,7 +57,11 @@ def yes_no(value: Any) -> str | None:
     return "Yes" if value else "No"
 
 
-def join_list(items: Sequence[str] | None, empty: str = "None") -> str | None:
+NONE = "None"
+"""The answer for an empty list ("New risks: None")."""
+
+
+def join_list(items: Sequence[str] | None, empty: str = NONE) -> str | None:
     if items is None:
         return None
     return "\n".join(str(i) for i in items) if items else empty
@@ -175,16 +179,25 @@ def _get(data: Mapping[str, Any] | None, *path: str) -> Any:
 
 
 def section_questions(
-    code: str, review: Mapping[str, Any], voice: Voice, extra: Mapping[str, str]
+    code: str,
+    review: Mapping[str, Any],
+    voice: Voice,
+    extra: Mapping[str, str],
+    *,
+    withheld: bool = False,
 ) -> list[dict[str, str]]:
     """The questions a section answers, each with its answer in plain words.
 
     A question whose answer is absent (``None``: not recorded, or removed from a
-    shared copy) is left out entirely, so a redacted value leaves no trace.
+    shared copy) is left out entirely, so a redacted value leaves no trace. In a copy
+    with information withheld, an empty list may be one that was emptied, so it is
+    left out too rather than answered "None": a copy must never claim there were no
+    new risks when they were withheld.
     """
     f = review.get("findings") or {}
     pairs = _QUESTIONS[code](f, review, voice, extra)
-    return [{"question": q, "answer": a} for q, a in pairs if a not in (None, "")]
+    blank = {None, ""} | ({NONE} if withheld else set())
+    return [{"question": q, "answer": a} for q, a in pairs if a is not None and a not in blank]
 
 
 def _plan_elements(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
@@ -677,11 +690,15 @@ _EVIDENCE: tuple[tuple[str, tuple[str, ...], Any, str, str], ...] = (
 )
 
 
-def evidence(f: Mapping[str, Any], voice: Voice, required: Sequence[str]) -> list[tuple[bool, str]]:
+def evidence(
+    f: Mapping[str, Any], voice: Voice, required: Sequence[str], *, withheld: bool = False
+) -> list[tuple[bool, str]]:
+    """(working?, clause) for each finding of the sections in ``required``; absent
+    findings, and in a copy with information withheld empty lists, are left out."""
     out = []
     for section, path, working, good, bad in _EVIDENCE:
         value = _get(f, *path)
-        if section not in required or value is None:
+        if section not in required or value is None or (withheld and value == []):
             continue
         ok = value == working
         out.append((ok, (good if ok else bad).format(p=voice.poss)))
