@@ -115,6 +115,11 @@ BAD_FILES = [
         'The field "id" appears twice',
         id="duplicate-key",
     ),
+    pytest.param(
+        _file(b'{"a\\nb": 1, "a\\nb": 2}'),
+        'The field "a\\nb" appears twice',
+        id="duplicate-key-with-line-break",
+    ),
     pytest.param(_file(b'{"schema_version": NaN}'), "NaN is not a JSON number", id="nan"),
     pytest.param(_file(b"[" * 100_000 + b"]" * 100_000), "nested too deeply", id="deep-nesting"),
     pytest.param(_file(b'{"a": ' + b"9" * 5000 + b"}"), "Not valid JSON", id="huge-number"),

@@ -412,6 +412,23 @@ def test_error_lines_are_path_colon_message(example_raw: dict[str, Any]) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        pytest.param("two\nlines", 'subject."two\\nlines"', id="line-break"),
+        pytest.param("nul\x00", 'subject."nul\\u0000"', id="control-character"),
+        pytest.param("k" * 5000, "subject." + "k" * 57 + "...", id="huge"),
+    ],
+)
+def test_an_unknown_key_is_shown_on_one_short_line(
+    example_raw: dict[str, Any], key: str, shown: str
+) -> None:
+    example_raw["subject"][key] = 1
+    with pytest.raises(InputError) as caught:
+        validate_review(example_raw)
+    assert caught.value.lines() == [f"{shown}: Unknown field."]
+
+
 def test_a_broken_object_is_not_also_reported_missing(example_raw: dict[str, Any]) -> None:
     """``cared_for: Must be an object`` says it all; ``Missing data`` would contradict it."""
     errors = errors_of(changed(example_raw, {"cared_for": "Tom"}))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewdocs.errors import InputError
-from reviewdocs.schemas import validate_review
+from reviewdocs.schemas import shown_key, validate_review
 
 MAX_BYTES = 10 * 1024 * 1024
 """A review is a few kilobytes; anything this big is the wrong file or hostile."""
@@ -134,8 +134,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             raise _RefusedJSONError(
-                f'The field "{key}" appears twice in one object; keep one: '
-                "reviewdocs will not guess which value is right."
+                f"The field {shown_key(json.dumps(key, ensure_ascii=False))} appears twice in one "
+                "object; keep one: reviewdocs will not guess which value is right."
             )
         out[key] = value
     return out

@@ -335,13 +335,25 @@ def _flatten(messages: Any, prefix: str, out: dict[str, list[str]]) -> None:
             if key == "_schema":
                 path = prefix or "_schema"
             else:
-                path = f"{prefix}.{key}" if prefix else str(key)
+                path = f"{prefix}.{shown_key(key)}" if prefix else shown_key(key)
             _flatten(value, path, out)
     elif isinstance(messages, list):
         for message in messages:
             _flatten(message, prefix, out)
     else:
         out.setdefault(prefix or "_schema", []).append(str(messages))
+
+
+def shown_key(key: object, limit: int = 60) -> str:
+    """A key of the input as it can be shown on one line of an error message.
+
+    An unknown key is the user's text: a line break or control character in it would
+    break the ``path: message`` line, and a huge one would bury every other error.
+    """
+    text = str(key)
+    if not text.isprintable():
+        text = json.dumps(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _json_kind(value: object) -> str:
