@@ -428,7 +428,27 @@ ACTION_CASES: list[tuple[str, str, Any, dict[str, Any], bool]] = [
         },
         False,
     ),
+    (
+        "difficulty-with-advocate-taking-part",
+        "advocacy_referral",
+        person,
+        {
+            "subject__substantial_difficulty": True,
+            "participants": [{"name": "Jo Bell", "role": "advocate", "consented": True}],
+        },
+        False,
+    ),
     ("no-difficulty", "advocacy_referral", person, {}, False),
+    (
+        "carer-lacks-capacity-liberty-concern",
+        "deprivation_of_liberty_consideration",
+        carer,
+        {
+            "subject__has_capacity": False,
+            "findings__liberty": {"concern": True, "action_taken": "Referred"},
+        },
+        True,
+    ),
     (
         "advocate-named",
         "inform_advocate",

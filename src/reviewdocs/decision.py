@@ -147,16 +147,27 @@ def _subject_lacks_capacity(review: Review) -> bool:
     return review["subject"]["has_capacity"] is False
 
 
-def _person_cared_for(review: Review) -> tuple[bool, bool]:
-    """(lacks capacity, restrictions may deprive liberty) of the person with care needs: the
-    cared-for person in a carer's review (001 "The person being cared for lacks capacity"),
-    the subject in a Care and Support Plan review."""
-    if review["review"]["plan_type"] == "carer_support_plan" and review.get("cared_for"):
-        cared_for = review["cared_for"]
-        return bool(cared_for["lacks_capacity"]), bool(
-            cared_for["restrictions_may_deprive_liberty"]
-        )
-    return _subject_lacks_capacity(review), False
+def _liberty_at_stake(review: Review) -> tuple[bool, bool]:
+    """(someone lacks capacity, their liberty may be restricted), for 000 "Deprivation of
+    Liberty". In a carer's review that is the cared-for person (001 "The person being cared
+    for lacks capacity") with their recorded restrictions; in a Care and Support Plan review,
+    the subject. A liberty concern counts as a possible restriction, and in a carer's review
+    it may be about the carer too: the protective reading takes either person lacking
+    capacity."""
+    concern = bool(_findings(review)["liberty"]["concern"])
+    cared_for = review.get("cared_for")
+    if review["review"]["plan_type"] == "carer_support_plan" and cared_for:
+        restricted = bool(cared_for["restrictions_may_deprive_liberty"])
+        if cared_for["lacks_capacity"] and (restricted or concern):
+            return True, True
+        return bool(cared_for["lacks_capacity"] or _subject_lacks_capacity(review)), concern
+    return _subject_lacks_capacity(review), concern
+
+
+def _advocate_involved(review: Review) -> bool:
+    return bool(review.get("advocate")) or any(
+        p["role"] == "advocate" for p in review.get("participants") or []
+    )
 
 
 def _disagreement(review: Review) -> bool:
@@ -358,10 +369,10 @@ def deprivation_of_liberty_consideration(review: Review, basis: Basis) -> str | 
     """000 "Deprivation of Liberty" (001 the same for the person cared for): "consider any
     appropriate action required to authorise deprivations of liberty whenever" the person
     lacks capacity AND restrictions are, or after reassessment are likely to be, depriving
-    them of their liberty. A recorded liberty concern counts as that second condition."""
-    lacks_capacity, restrictions = _person_cared_for(review)
-    if lacks_capacity and (restrictions or _findings(review)["liberty"]["concern"]):
-        return "The person lacks capacity and may be deprived of liberty: consider authorisation."
+    them of their liberty (see ``_liberty_at_stake`` for whose)."""
+    lacks_capacity, restricted = _liberty_at_stake(review)
+    if lacks_capacity and restricted:
+        return "Lacks capacity and may be deprived of liberty: consider seeking authorisation."
     return None
 
 
@@ -370,11 +381,10 @@ def advocacy_referral(review: Review, basis: Basis) -> str | None:
     """004 "The Advocacy Duty": an independent advocate when there is no appropriate person to
     support and represent them and they would have substantial difficulty being involved;
     004 "Advocacy for people who lack Capacity": lacking capacity counts too. An advocate
-    already involved meets the duty (004 "Once made available the duty is met")."""
+    already involved, named or taking part, meets the duty (004 "Once made available the
+    duty is met")."""
     subject = review["subject"]
-    if subject["appropriate_person"]:
-        return None
-    if review.get("advocate"):
+    if subject["appropriate_person"] or _advocate_involved(review):
         return None
     if _subject_lacks_capacity(review):
         return "Lacks capacity and has no appropriate person or advocate: refer for one now."
@@ -514,7 +524,7 @@ def inform_advocate(review: Review, basis: Basis) -> str | None:
     taking part in the review counts as involved."""
     if review.get("advocate"):
         return f"Tell {review['advocate']['name']} (advocate) when the record is sent."
-    if any(p["role"] == "advocate" for p in review.get("participants") or []):
+    if _advocate_involved(review):
         return "An advocate took part: tell them when the record is sent."
     return None
 
@@ -693,7 +703,7 @@ def _warnings(review: Review, basis: Basis, decision_warnings: list[str]) -> lis
             "ahead (reassessment, plan changes); only urgent interim measures may be agreed "
             'without one (004 "What to do if Independent Advocacy is not available").'
         )
-    lacks_capacity, _ = _person_cared_for(review)
+    lacks_capacity, _ = _liberty_at_stake(review)
     if _findings(review)["liberty"]["concern"] and not lacks_capacity:
         warnings.append(
             "A liberty concern is recorded but the person is not recorded as lacking capacity: "
