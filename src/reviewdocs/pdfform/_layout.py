@@ -772,6 +772,7 @@ def _narrative(w: dict[str, str]) -> Section:
                 f"narrative.{code}",
                 Kind.NOTE,
                 NARRATIVE_LABELS[code].format(**w),
+                f"Section code: {code}",
                 lines=3 if code in codes.ALWAYS_SECTIONS else 2,
             )
             for code in codes.SECTIONS
@@ -838,7 +839,7 @@ def _sharing(w: dict[str, str]) -> Section:
                 r + "omit_sections",
                 Kind.LINES,
                 f"Recipient {n}: sections to withhold (partial copy), one section code per line",
-                "Codes as in part 15, e.g. safeguarding.",
+                "The section codes shown in part 15, e.g. safeguarding.",
                 lines=2,
             ),
             _f(

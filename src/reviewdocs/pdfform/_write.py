@@ -8,6 +8,7 @@ from collections.abc import Callable
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from reviewdocs.pdfform._layout import (
@@ -38,6 +39,9 @@ GREY = Color(0.3, 0.3, 0.3)
 BORDER = Color(0.35, 0.35, 0.45)
 FILL = Color(0.94, 0.96, 1.0)
 _CHOOSE = "(choose one)"
+COLUMN_GAP = 14.0
+_SHORT = (Kind.TEXT, Kind.DATE, Kind.COMBO)
+_HALF = (WIDTH - COLUMN_GAP) / 2
 
 
 def form_bytes(plan_type: str) -> bytes:
@@ -62,6 +66,8 @@ class _Drawer:
         self.plan_type = plan_type
         self.page = 1
         self.y = TOP
+        self.x = MARGIN  # the column being drawn: the full width, or half of it
+        self.w = WIDTH
 
     def draw(self, all_sections: tuple[Section, ...]) -> None:
         self._header()
@@ -136,9 +142,22 @@ class _Drawer:
         if intro:
             self._paragraph(section.intro, HELP_FONT, 9, 11)
         self.y -= 4
-        for field in section.fields:
-            self._field(field)
+        for row in _rows(section.fields):
+            self._row(row)
         self.y -= GAP
+
+    def _row(self, row: tuple[Field, ...]) -> None:
+        """One field across the page, or two short ones side by side."""
+        width = (WIDTH - COLUMN_GAP * (len(row) - 1)) / len(row)
+        self._need(max(self._field_height(f, width) for f in row))
+        # Boxes side by side line up even when only one of them has help text.
+        heading = max(self._heading_height(f, width) for f in row)
+        top, bottom = self.y, self.y
+        for i, field in enumerate(row):
+            self.x, self.w, self.y = MARGIN + i * (width + COLUMN_GAP), width, top
+            self._field(field, heading)
+            bottom = min(bottom, self.y)
+        self.x, self.w, self.y = MARGIN, WIDTH, bottom
 
     def _paragraph(self, text: str, font: str, size: float, lead: float) -> None:
         self.c.setFont(font, size)
@@ -146,36 +165,39 @@ class _Drawer:
             self.c.drawString(MARGIN, self.y - size, line)
             self.y -= lead
 
-    def _label_lines(self, field: Field) -> tuple[list[str], list[str]]:
-        label = simpleSplit(field.label, LABEL_FONT, LABEL_SIZE, WIDTH)
-        helps = simpleSplit(field.help, HELP_FONT, HELP_SIZE, WIDTH) if field.help else []
+    def _label_lines(self, field: Field, width: float) -> tuple[list[str], list[str]]:
+        label = simpleSplit(field.label, LABEL_FONT, LABEL_SIZE, width)
+        helps = simpleSplit(field.help, HELP_FONT, HELP_SIZE, width) if field.help else []
         return label, helps
 
-    def _field_height(self, field: Field) -> float:
-        label, helps = self._label_lines(field)
-        return len(label) * LABEL_LEAD + len(helps) * HELP_LEAD + self._widget_height(field) + GAP
+    def _heading_height(self, field: Field, width: float) -> float:
+        label, helps = self._label_lines(field, width)
+        return len(label) * LABEL_LEAD + len(helps) * HELP_LEAD
 
-    def _widget_height(self, field: Field) -> float:
+    def _field_height(self, field: Field, width: float = WIDTH) -> float:
+        return self._heading_height(field, width) + self._widget_height(field, width) + GAP + 2
+
+    def _widget_height(self, field: Field, width: float = WIDTH) -> float:
         if field.kind in (Kind.NOTE, Kind.LINES):
             return field.lines * LINE_H + BOX_PAD
         if field.kind in (Kind.RADIO, Kind.BOOL):
-            return len(self._option_rows(field)) * (RADIO + 6)
+            return len(self._option_rows(field, width)) * (RADIO + 6)
         return LINE_H + BOX_PAD + 2
 
-    def _field(self, field: Field) -> None:
-        self._need(self._field_height(field))
-        label, helps = self._label_lines(field)
+    def _field(self, field: Field, heading: float) -> None:
+        top = self.y
+        label, helps = self._label_lines(field, self.w)
         self.c.setFont(LABEL_FONT, LABEL_SIZE)
         for line in label:
-            self.c.drawString(MARGIN, self.y - LABEL_SIZE, line)
+            self.c.drawString(self.x, self.y - LABEL_SIZE, line)
             self.y -= LABEL_LEAD
         self.c.setFillColor(GREY)
         self.c.setFont(HELP_FONT, HELP_SIZE)
         for line in helps:
-            self.c.drawString(MARGIN, self.y - HELP_SIZE, line)
+            self.c.drawString(self.x, self.y - HELP_SIZE, line)
             self.y -= HELP_LEAD
         self.c.setFillColor(black)
-        self.y -= 2
+        self.y = top - heading - 2
         _WIDGETS[field.kind](self, field)
         self.y -= GAP
 
@@ -195,9 +217,9 @@ class _Drawer:
         height = self._widget_height(field)
         multiline = field.kind in (Kind.NOTE, Kind.LINES)
         self.form.textfield(
-            x=MARGIN,
+            x=self.x,
             y=self.y - height,
-            width=WIDTH if multiline or field.kind is Kind.TEXT else 120,
+            width=self.w if multiline or field.kind is Kind.TEXT else min(self.w, 120),
             height=height,
             value="",
             maxlen=0,
@@ -211,9 +233,9 @@ class _Drawer:
     def _combo(self, field: Field) -> None:
         height = self._widget_height(field)
         self.form.choice(
-            x=MARGIN,
+            x=self.x,
             y=self.y - height,
-            width=min(WIDTH, 300),
+            width=min(self.w, 300),
             height=height,
             # A first choice exporting a blank (" ": PyMuPDF refuses empty strings) that
             # reads as "not answered";
@@ -226,13 +248,13 @@ class _Drawer:
         )
         self.y -= height
 
-    def _option_rows(self, field: Field) -> list[list[tuple[str, str, float]]]:
+    def _option_rows(self, field: Field, width: float) -> list[list[tuple[str, str, float]]]:
         """Options flowed into rows: (code, label, width) each."""
         rows: list[list[tuple[str, str, float]]] = [[]]
         used = 0.0
         for code, label in field.options:
             w = RADIO + 4 + self.c.stringWidth(label, BODY_FONT, FIELD_SIZE) + 16
-            if rows[-1] and used + w > WIDTH:
+            if rows[-1] and used + w > width:
                 rows.append([])
                 used = 0.0
             rows[-1].append((code, label, w))
@@ -242,8 +264,8 @@ class _Drawer:
     def _radio(self, field: Field) -> None:
         # Kids are drawn in option order: a reader can map a renamed on-state back by position.
         common = self._common(field)
-        for row in self._option_rows(field):
-            x = MARGIN
+        for row in self._option_rows(field, self.w):
+            x = self.x
             for code, label, w in row:
                 self.form.radio(
                     value=code,
@@ -306,3 +328,34 @@ _WIDGETS: dict[Kind, Callable[[_Drawer, Field], None]] = {
     Kind.TICK: _Drawer._tick,
     Kind.FIXED: _Drawer._fixed,
 }
+
+
+def _rows(fields: tuple[Field, ...]) -> list[tuple[Field, ...]]:
+    """Pair consecutive short one-line fields (names, phones, dates, choices) to save pages."""
+    rows: list[tuple[Field, ...]] = []
+    pending: Field | None = None
+    for f in fields:
+        if not _fits_half(f):
+            if pending:
+                rows.append((pending,))
+                pending = None
+            rows.append((f,))
+        elif pending:
+            rows.append((pending, f))
+            pending = None
+        else:
+            pending = f
+    if pending:
+        rows.append((pending,))
+    return rows
+
+
+def _fits_half(field: Field) -> bool:
+    if field.kind in _SHORT:
+        return True
+    # A short Yes/No question without help reads as well in half the width.
+    return (
+        field.kind is Kind.BOOL
+        and not field.help
+        and stringWidth(field.label, LABEL_FONT, LABEL_SIZE) <= _HALF
+    )
