@@ -20,6 +20,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, missing, validate
 
 from reviewdocs import codes
+from reviewdocs._crossfield import check_rules
 from reviewdocs._fields import (
     LIST_MAX,
     Address,
@@ -253,7 +254,7 @@ class RecipientSchema(StrictSchema):
     risk_concern = Bool(required=True)
     manager_decision = Choice(codes.MANAGER_DECISIONS)
     omit_sections = fields.List(
-        Choice(codes.SECTIONS, required=True),
+        fields.String(validate=validate.OneOf(codes.SECTIONS)),
         load_default=list,
         validate=validate.Length(max=LIST_MAX),
     )
@@ -303,8 +304,6 @@ def validate_review(raw: object, *, source: str | None = None) -> dict[str, Any]
     Field errors and cross-field errors are collected together, each under its
     dotted input path (list items by index: ``participants.0.name``).
     """
-    from reviewdocs._crossfield import check_rules
-
     if not isinstance(raw, Mapping):
         raise InputError(
             f"The review must be a JSON object (named fields in {{ }}), not {_json_kind(raw)}.",
