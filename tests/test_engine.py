@@ -470,3 +470,44 @@ def test_check_reports_a_syntax_error_with_its_line(tmp_path: Path) -> None:
 def test_check_reports_a_file_that_is_not_a_template_and_does_not_raise(tmp_path: Path) -> None:
     problems = check_template(_write(tmp_path, b"not a zip"), KNOWN)
     assert problems == ["letter.docx: not a Word (.docx) file: not a zip package"]
+
+
+def test_check_reports_tags_that_would_break_word_structure(tmp_path: Path) -> None:
+    template = make_template(["{% if subject.name %}Before"], table=[["Cell {% endif %}"]])
+    problems = check_template(_write(tmp_path, template), KNOWN)
+    assert len(problems) == 1
+    assert "line 2" in problems[0]
+    assert "{%p if ... %}" in problems[0]
+
+
+def test_a_template_check_cannot_prove_is_still_rendered_when_its_xml_holds() -> None:
+    template = make_template(["{% if show %}Before"], table=[["Cell {% endif %}"]])
+    assert "Before" in texts(render(template, {"show": True}))[0]
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["{% autoescape false %}{{ x }}{% endautoescape %}", "{{ x|safe }}", "{{ x|urlize }}"],
+    ids=["autoescape-off", "safe-filter", "urlize-filter"],
+)
+def test_templates_cannot_switch_escaping_off(tag: str) -> None:
+    with pytest.raises(TemplateError, match=r"letter\.docx"):
+        render(make_template([tag]), {"x": "</w:t>"})
+
+
+def test_table_columns_repeat_with_tc_loops(tmp_path: Path) -> None:
+    template = make_template(
+        ["Grid"],
+        table=[["Name", "{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"]],
+    )
+    out = render(template, {"cols": ["A", "B", "C", "D"]})
+    table = opened(out).tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Name", "A", "B", "C", "D"]
+    assert part(out, "word/document.xml").count("<w:gridCol ") == 5
+
+
+def test_cell_shading_tag_sets_the_colour() -> None:
+    template = make_template(["x"], table=[["{% cellbg colour %}Shaded"]])
+    out = render(template, {"colour": "FF0000"})
+    assert 'w:fill="FF0000"' in part(out, "word/document.xml")
+    assert [c.text for c in opened(out).tables[0].rows[0].cells] == ["Shaded"]

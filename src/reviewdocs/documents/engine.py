@@ -32,9 +32,11 @@ from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2 import nodes
 from lxml import etree
 
 from reviewdocs.documents._paths import FieldUse, field_uses
+from reviewdocs.documents._structure import structure_problems
 from reviewdocs.documents._zip import Member, ZipReadError, read_members, write_zip
 from reviewdocs.errors import TemplateError
 
@@ -122,6 +124,8 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["date"] = format_date
+    # The two filters that print data unescaped: with them, a value could write XML.
+    del env.filters["safe"], env.filters["urlize"]
     return env
 
 
@@ -196,6 +200,7 @@ class _RenderPart:
     uses: list[FieldUse]
     fix_tables: bool
     renumber_pictures: bool
+    proven: bool  # its tags cannot break the XML, whatever the data (see _structure)
 
 
 class _Compiled:
@@ -260,14 +265,28 @@ def _core_additions(contents: Mapping[str, bytes], core_name: str) -> dict[str, 
     return additions
 
 
+def _parse(part: _SourcePart) -> nodes.Template:
+    """The part's Jinja tree; autoescape may not be switched off (data would write XML)."""
+    tree = _ENV.parse(part.source, name=part.name, filename=part.name)
+    for node in tree.find_all((nodes.EvalContextModifier,)):
+        raise jinja2.TemplateSyntaxError(
+            "{% autoescape %} is not allowed: data must never be written as XML",
+            node.lineno,
+            part.name,
+            part.name,
+        )
+    return tree
+
+
 def _compile_part(part: _SourcePart, file: str, *, is_main: bool) -> _RenderPart:
     try:
-        tree = _ENV.parse(part.source, name=part.name, filename=part.name)
+        tree = _parse(part)
         code = _ENV.compile(tree, name=part.name, filename=part.name)
     except jinja2.TemplateSyntaxError as exc:
         where = _where(file, part.name, exc.lineno, part.source)
         raise TemplateError(f"{where}: {exc.message}") from exc
     template = _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None))
+    problems, complete = structure_problems(tree)
     return _RenderPart(
         name=part.name,
         source=part.source,
@@ -276,6 +295,7 @@ def _compile_part(part: _SourcePart, file: str, *, is_main: bool) -> _RenderPart
         # docxtpl repairs table grids and renumbers pictures in the body only.
         fix_tables=is_main and _tags_inside_rows(part.source),
         renumber_pictures=is_main and "<wp:docPr " in part.source,
+        proven=complete and not problems,
     )
 
 
@@ -342,19 +362,22 @@ def _render_part(part: _RenderPart, context: Mapping[str, Any]) -> bytes:
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
+    # \a and \f in data end the paragraph: inside a hyperlink or a field that breaks it.
+    listing_breaks = "\x07" in xml or "\x0c" in xml
     xml = _resolve_listing(xml)
     if part.renumber_pictures:
         # Pictures repeated by a loop would share an id, which Word reports as damage.
         numbers = iter(range(1001, 1_000_000))
         xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(numbers)}{m.group(2)}", xml)
     data = xml.encode("utf-8")
-    try:
-        # Data cannot break the XML (it is escaped), but a tag placed across Word's
-        # structure can, on some data only; Word would call such a file corrupt.
-        # (lxml's default parser: thread-safe; the XML is ours, with no DOCTYPE.)
-        etree.fromstring(data)
-    except etree.XMLSyntaxError as exc:
-        raise _BrokenXml(str(exc)) from exc
+    if not part.proven or listing_breaks:
+        try:
+            # A tag placed across Word's structure can break the XML on some data
+            # only; Word would call the file corrupt. (lxml's default parser is
+            # thread-safe, and this XML is ours, with no DOCTYPE to resolve.)
+            etree.fromstring(data)
+        except etree.XMLSyntaxError as exc:
+            raise _BrokenXml(str(exc)) from exc
     if part.fix_tables:
         data = etree.tostring(_DOCXTPL.fix_tables(xml), encoding="utf-8")
     return _XML_DECLARATION + data
@@ -606,12 +629,15 @@ def check_template(path: Path, known_paths: set[str]) -> list[str]:
                 "delete it and type it again in one go"
             )
         try:
-            tree = _ENV.parse(part.source, name=part.name, filename=part.name)
+            tree = _parse(part)
             _ENV.compile(tree, name=part.name, filename=part.name)
         except jinja2.TemplateSyntaxError as exc:
             where = _where(file, part.name, exc.lineno, part.source)
             problems.append(f"{where}: {exc.message}")
             continue
+        for problem in structure_problems(tree)[0]:
+            where = _where(file, part.name, problem.lineno, part.source)
+            problems.append(f"{where}: {problem.message}")
         reported = set()
         for use in field_uses(tree):
             if not _is_known(use.path, known_paths) and (use.path, use.lineno) not in reported:
