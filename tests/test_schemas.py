@@ -515,6 +515,21 @@ RULES = [
         PASSES,
         id="lacks-capacity-in-person",
     ),
+    # Combined and delegated reviews can be held in person: the decision flags them
+    # for the practitioner instead (decision.face_to_face_review_required).
+    pytest.param(
+        {**CARE_PLAN, "subject.has_capacity": False, "review.method": "delegated"},
+        "review.method",
+        PASSES,
+        id="lacks-capacity-delegated",
+    ),
+    # 002's rule is about "the person with Care and Support needs", not the carer.
+    pytest.param(
+        {"subject.has_capacity": False},
+        "review.method",
+        PASSES,
+        id="carer-lacks-capacity-by-phone",
+    ),
     pytest.param(
         {**CARE_PLAN, "review.method": "telephone"},
         "review.method",
