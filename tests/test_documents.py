@@ -632,3 +632,22 @@ def test_a_partial_copy_never_answers_an_emptied_list_with_none(
     assert "New risks: None" in full
     assert "New risks:" not in partial
     assert "there are no new outcomes" not in partial
+
+
+def test_build_script_writes_the_same_lean_templates_every_time(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "tools" / "build_templates.py"
+    for out in ("a", "b"):
+        subprocess.run(
+            [sys.executable, str(script), "--out", str(tmp_path / out)],
+            check=True,
+            capture_output=True,
+        )
+    first = sorted((tmp_path / "a").glob("*.docx"))
+    assert {p.name for p in first} == {p.name for p in TEMPLATE_FILES}
+    for path in first:
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
+        assert path.stat().st_size < 10_000
+    assert check_templates(tmp_path / "a") == []

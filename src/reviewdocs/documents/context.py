@@ -25,14 +25,16 @@ from reviewdocs.documents.letters import previous_date
 from reviewdocs.documents.wording import Voice, cap, long_date, plan_name, voice_for
 
 TITLES = {
-    "review_information_letter": "Information about your review",
-    "review_delay_letter": "Your review: a short delay",
-    "telephone_follow_up_letter": "Confirming our telephone conversation",
+    "review_information_letter": "Information about the review",
+    "review_delay_letter": "Delay to the review",
+    "telephone_follow_up_letter": "Telephone review follow-up letter",
     "review_record": "Review record",
-    "outcome_letter": "The outcome of your review",
-    "amendment_decision_letter": "Your request to change the review record",
-    "sharing_cover_letter": "Review record shared with you",
+    "outcome_letter": "Outcome of the review",
+    "amendment_decision_letter": "Decision on a request to change the review record",
+    "sharing_cover_letter": "Review record shared",
 }
+"""Document titles (Word and PDF properties, read out by screen readers): neutral,
+because a letter may go to the person or to their representative."""
 
 WITHHELD_NOTICE = "Some information has been withheld from this copy."
 """003 "To share the record partially": the copy says so, and says nothing of what."""
