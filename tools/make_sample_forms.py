@@ -58,7 +58,7 @@ def fill_with_pymupdf(blank: bytes, values: Mapping[str, str | bool]) -> bytes:
     missing = sorted(set(values) - filled)
     if missing:
         raise KeyError(f"the form has no field (or no such answer) for: {', '.join(missing)}")
-    return bytes(doc.tobytes(garbage=1, deflate=True))
+    return bytes(doc.tobytes(garbage=1, deflate=True, no_new_id=True))
 
 
 def main() -> None:

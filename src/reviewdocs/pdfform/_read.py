@@ -121,7 +121,9 @@ def _extract(data: bytes, source: str | None) -> dict[str, _PdfField]:
         raise _refuse(_damaged(), source) from None
     if not out:
         raise _refuse(
-            f"This PDF has no form fields, so it is not our review form. {_HOW_TO_GET_ONE}.", source
+            "This PDF has no form fields (was it printed to PDF or flattened?), so it is "
+            f"not our review form. {_HOW_TO_GET_ONE}.",
+            source,
         )
     return out
 
