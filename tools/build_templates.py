@@ -21,6 +21,7 @@ Usage: python tools/build_templates.py [--out templates/docx]
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import zipfile
 from collections.abc import Callable, Iterable
@@ -577,6 +578,10 @@ BUILDERS: dict[str, tuple[Callable[[], list[str]], bool]] = {
 }
 
 
+BUILTIN = {"Normal", "Title", "Heading1", "Heading2", "Quote", "ListBullet", "Footer", "Signature"}
+"""Word's own style ids: not marked custom, so Word shows them under their usual names."""
+
+
 def styles_xml(easy_read: bool) -> str:
     """Arial, en-GB, 1.15 line spacing, left aligned; 16pt body for easy read."""
     body = 32 if easy_read else 24  # half-points
@@ -652,9 +657,6 @@ def styles_xml(easy_read: bool) -> str:
         "</w:tblStylePr></w:style>"
         "</w:styles>"
     )
-
-
-BUILTIN = {"Normal", "Title", "Heading1", "Heading2", "Quote", "ListBullet", "Footer", "Signature"}
 
 
 def numbering_xml() -> str:
@@ -783,8 +785,6 @@ APP_XML = (
 
 def build(name: str, body: list[str], easy_read: bool) -> bytes:
     """One template package, byte-identical on every run (fixed zip timestamps)."""
-    import io
-
     parts = {
         "[Content_Types].xml": CONTENT_TYPES,
         "_rels/.rels": PACKAGE_RELS,
