@@ -109,15 +109,36 @@ def _safe_char(match: re.Match[str]) -> str:
 def _finalize(value: Any) -> Any:
     if value is None:
         raise _NonePrinted()
-    if isinstance(value, str) and _UNSAFE_CHARS.search(value):
+    if isinstance(value, str) and not value.isprintable() and _UNSAFE_CHARS.search(value):
         value = value.replace("\r\n", "\n")
         return _UNSAFE_CHARS.sub(_safe_char, value)
     return value
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with ``a.b`` on a plain dict looked up without an exception.
+
+    Jinja tries the attribute first and the key second; on a dict the attribute
+    exists only for dict's own names, so for any other name the key is looked up
+    first with the same result, and a letter's many ``a.b`` avoid a raised
+    ``AttributeError`` each.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment() -> jinja2.Environment:
     """The one Jinja configuration: strict, XML-escaped, with the ``date`` filter."""
-    env = jinja2.Environment(
+    env = _Environment(
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=_finalize,
