@@ -459,7 +459,11 @@ def action_sentence(code: str, voice: Voice, review: Mapping[str, Any], *, lette
             "If there is disagreement with the decision, there is a right to complain. "
             "The details are in this document."
         ),
-        "record_difference_of_views": "The difference of views is written in the review record.",
+        "record_difference_of_views": (
+            "The difference of views is written in the review record."
+            if letter
+            else "The difference of views is recorded in this record."
+        ),
         "telephone_follow_up_letter": (
             "We will send a letter confirming the telephone conversation and its outcome, as "
             "the formal record of it."
