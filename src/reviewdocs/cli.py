@@ -195,7 +195,7 @@ def _outcome_words(outcome: str) -> str:
     return {
         "no_change": "No changes to the plan or personal budget.",
         "plan_change": "Changes to the plan, not to the personal budget.",
-        "plan_and_budget_change": "Changes to the plan and personal budget (reassessment).",
+        "plan_and_budget_change": "Changes to the plan and personal budget.",
     }[outcome]
 
 
