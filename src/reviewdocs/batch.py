@@ -1,0 +1,612 @@
+"""Produce the documents of many reviews: one bad record never stops the batch.
+
+``run_batch`` reads a source one record at a time (see :mod:`reviewdocs._sources`),
+sends each record to a worker process that reads, validates, decides and produces it
+through :func:`reviewdocs.pipeline.produce`, and writes one row per record to
+``OUT/batch-report.csv`` in source order. The report is a journal while the batch
+runs (``batch-report.csv.part``, a row appended as each record finishes) and is
+renamed into place at the end, so a batch killed half-way still shows how far it got.
+
+Re-running is resuming: a record is skipped when the register shows every file it
+calls for was produced from the same input bytes and the same template, and each
+file is still on disk with the hash the register recorded. Anything else about the
+record is produced again, file by file, so an interrupted record is finished without
+producing its finished files twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final, Literal
+
+from reviewdocs._sources import Record, count_records, iter_records
+from reviewdocs.errors import InputError, ReviewdocsError
+from reviewdocs.outputs import output_name, safe_id, sha256_file
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from reviewdocs.register import Register
+
+REPORT_NAME: Final = "batch-report.csv"
+REPORT_COLUMNS: Final = ("id", "source", "status", "documents", "error")
+CLAIMS_DIR: Final = ".batch-claims"
+
+Status = Literal["produced", "skipped", "failed", "valid"]
+
+_IN_FLIGHT_PER_WORKER: Final = 4
+"""Records sent ahead to each worker: enough to keep it busy, few enough that memory
+stays flat however long the source is."""
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One record's line in the report."""
+
+    id: str
+    source: str
+    status: Status
+    documents: tuple[str, ...] = ()
+    error: str = ""
+
+
+ProgressCallback = Callable[[ReportRow], None]
+ProgressFactory = Callable[[int | None], ProgressCallback]
+"""Called once with the number of records (None when unknown); the callback it returns
+is called once per finished record, and its ``close()`` (when it has one) at the end."""
+
+
+@dataclass
+class BatchResult:
+    """What a batch did. ``failed`` non-zero means the CLI exits 1."""
+
+    report: Path
+    dry_run: bool = False
+    produced: int = 0
+    skipped: int = 0
+    valid: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.produced + self.skipped + self.valid + self.failed
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def count(self, row: ReportRow) -> None:
+        setattr(self, row.status, getattr(self, row.status) + 1)
+
+    def summary(self) -> str:
+        if self.dry_run:
+            done = f"{self.valid} valid, {self.failed} failed (dry run: nothing produced)"
+        else:
+            done = f"{self.produced} produced, {self.skipped} skipped, {self.failed} failed"
+        return f"{self.total} record(s): {done}. Report: {self.report}"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker needs, picklable for a spawned process."""
+
+    out_dir: Path
+    register_path: Path
+    claims_dir: Path
+    documents: tuple[str, ...] | None
+    fmt: str | None
+    variant: str | None
+    font_size: int | None
+    produced: date | None
+    dry_run: bool
+
+
+def run_batch(
+    source: Path,
+    out_dir: Path,
+    *,
+    jobs: int | None = None,
+    documents: Sequence[str] | None = None,
+    dry_run: bool = False,
+    produced: date | None = None,
+    fmt: str | None = None,
+    variant: str | None = None,
+    font_size: int | None = None,
+    register_path: Path | None = None,
+    progress: ProgressFactory | None = None,
+) -> BatchResult:
+    """Produce (or with ``dry_run`` only validate and decide) every record of ``source``.
+
+    ``jobs``: worker processes (default: one per core; 1 runs in this process).
+    Raises ``InputError`` only when the source itself cannot be read (no such file, a
+    CSV header naming no input field); a bad record is a ``failed`` row in the report.
+    """
+    source = Path(source)
+    out_dir = Path(out_dir)
+    records = iter_records(source)  # a broken CSV header fails here, before any output
+    total = count_records(source) if progress is not None else None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    from reviewdocs.register import DEFAULT_NAME
+
+    job = _Job(
+        out_dir=out_dir,
+        register_path=Path(register_path) if register_path else out_dir / DEFAULT_NAME,
+        claims_dir=out_dir / CLAIMS_DIR,
+        documents=tuple(documents) if documents else None,
+        fmt=fmt,
+        variant=variant,
+        font_size=font_size,
+        produced=produced,
+        dry_run=dry_run,
+    )
+    result = BatchResult(report=out_dir / REPORT_NAME, dry_run=dry_run)
+    workers = jobs or os.cpu_count() or 1
+    # Claims from a batch that was killed are stale: this batch starts its own.
+    shutil.rmtree(job.claims_dir, ignore_errors=True)
+    callback = progress(total) if progress is not None else None
+    try:
+        with _Report(result.report) as report:
+            seen: dict[str, str] = {}
+            rows = _run_here(records, job) if workers == 1 else _run_pool(records, job, workers)
+            with contextlib.closing(rows):
+                for row in rows:
+                    if dry_run:
+                        row = _first_use_of_id(row, seen)
+                    report.write(row)
+                    result.count(row)
+                    if callback is not None:
+                        callback(row)
+    finally:
+        close = getattr(callback, "close", None)
+        if close is not None:
+            close()
+        shutil.rmtree(job.claims_dir, ignore_errors=True)
+    return result
+
+
+def _first_use_of_id(row: ReportRow, seen: dict[str, str]) -> ReportRow:
+    """A dry run writes no claims, so it finds repeated ids here instead."""
+    if row.status != "valid":
+        return row
+    key = safe_id(row.id)
+    first = seen.setdefault(key, row.source)
+    if first == row.source:
+        return row
+    return ReportRow(row.id, row.source, "failed", error=_duplicate_id(row.id, first))
+
+
+def _duplicate_id(review_id: str, first: str) -> str:
+    return (
+        f"review.id: {review_id} is also the id of {first}; each record needs its own id "
+        "(the same id would write over the other record's letters). Nothing was produced "
+        "for this record."
+    )
+
+
+# -- the report -----------------------------------------------------------------------------
+
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Report:
+    """The report, appended row by row to a journal, renamed into place when complete."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.journal = path.with_name(path.name + ".part")
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> _Report:
+        self._fh = self.journal.open("w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._fh)
+        self._writer.writerow(REPORT_COLUMNS)
+        return self
+
+    def write(self, row: ReportRow) -> None:
+        assert self._fh is not None
+        cells = (row.id, row.source, row.status, ";".join(row.documents), row.error)
+        # Names and ids come from case records: a cell starting "=" must not become a
+        # formula when the report is opened in a spreadsheet.
+        self._writer.writerow(["'" + c if c.startswith(_FORMULA_START) else c for c in cells])
+        # Flushed per row so that a killed batch leaves a journal of what it finished.
+        self._fh.flush()
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        assert self._fh is not None
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        if exc_type is None:
+            os.replace(self.journal, self.path)
+
+
+# -- one record -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Planned:
+    document: str
+    variant: str
+    fmt: str
+    relpath: str
+    template_sha256: str
+
+
+@dataclass
+class _Worker:
+    """The per-process side of a batch: the register connection and, through the
+    documents module, this process's compiled templates and PDF converter."""
+
+    job: _Job
+    _register: Register | None = field(default=None, init=False)
+
+    def register(self) -> Register:
+        if self._register is None:
+            from reviewdocs.register import Register
+
+            self._register = Register(self.job.register_path)
+        return self._register
+
+    def close(self) -> None:
+        if self._register is not None:
+            self._register.close()
+
+    def process(self, record: Record) -> ReportRow:
+        review_id = ""
+        try:
+            raw, input_sha256 = _read(record)
+            review_id = _raw_id(raw)
+            return self._validated(record, raw, input_sha256)
+        except InputError as err:
+            return ReportRow(review_id, record.source, "failed", error="; ".join(err.messages()))
+        except ReviewdocsError as err:
+            return ReportRow(review_id, record.source, "failed", error=_one_line(err.message))
+        except Exception as err:  # a bug of ours must cost one record, not the batch
+            message = f"internal error: {type(err).__name__}: {_one_line(str(err))}"
+            return ReportRow(review_id, record.source, "failed", error=message)
+
+    def _validated(self, record: Record, raw: dict[str, Any], input_sha256: str) -> ReportRow:
+        from reviewdocs.decision import decide
+        from reviewdocs.pipeline import is_planned
+        from reviewdocs.schemas import validate_review
+
+        review = validate_review(raw, source=record.source)
+        review_id = review["review"]["id"]
+        decision = None if is_planned(review) else decide(review)
+        plan = self._plan(review, decision)
+        documents = tuple(item.relpath for item in plan)
+        if self.job.dry_run:
+            return ReportRow(review_id, record.source, "valid", documents)
+        first = self._claim(review_id, record.source)
+        if first is not None:
+            return ReportRow(
+                review_id, record.source, "failed", error=_duplicate_id(review_id, first)
+            )
+        self._remove_leftovers(review_id)
+        missing = self._missing(review_id, plan, input_sha256)
+        if not missing:
+            return ReportRow(review_id, record.source, "skipped", documents)
+        self._produce(review, decision, plan, missing, input_sha256)
+        return ReportRow(review_id, record.source, "produced", documents)
+
+    def _plan(
+        self, review: Mapping[str, Any], decision: Mapping[str, Any] | None
+    ) -> list[_Planned]:
+        """The files the record calls for, as ``produce`` will name them."""
+        from reviewdocs.accessible import plan_outputs
+        from reviewdocs.documents import compiled
+        from reviewdocs.pipeline import _check_documents, documents_for
+
+        job = self.job
+        docs = list(job.documents) if job.documents else documents_for(review, decision)
+        _check_documents(review, docs)
+        plan = []
+        for document in docs:
+            for var, ext in plan_outputs(review, document, variant=job.variant, fmt=job.fmt):
+                relpath = output_name(review["review"]["id"], document, ext, variant=var)
+                template = compiled(document, var, job.font_size)
+                plan.append(_Planned(document, var, ext, relpath, template.sha256))
+        return plan
+
+    def _claim(self, review_id: str, source: str) -> str | None:
+        """Claim the id for this record; the source that claimed it first if one did.
+
+        Ids are compared as file names (``A/1`` and ``A_1`` share a folder), because
+        two records in one folder would write over each other's letters.
+        """
+        claims = self.job.claims_dir
+        claims.mkdir(exist_ok=True)
+        path = claims / safe_id(review_id)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8") or "another record"
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(source)
+        return None
+
+    def _remove_leftovers(self, review_id: str) -> None:
+        # Half-written files of a killed batch; this worker alone holds the id's claim.
+        folder = self.job.out_dir / safe_id(review_id)
+        for leftover in folder.glob(".*.part"):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+    def _missing(self, review_id: str, plan: list[_Planned], input_sha256: str) -> list[_Planned]:
+        """The planned files not already produced from this input and template, intact."""
+        latest = {entry.path: entry for entry in self.register().entries(review_id)}
+        missing = []
+        for item in plan:
+            entry = latest.get(item.relpath)
+            path = self.job.out_dir / item.relpath
+            if (
+                entry is None
+                or entry.input_sha256 != input_sha256
+                or entry.template_sha256 != item.template_sha256
+                or (self.job.produced is not None and entry.produced_on != self.job.produced)
+                or not path.is_file()
+                or sha256_file(path) != entry.sha256
+            ):
+                missing.append(item)
+        return missing
+
+    def _produce(
+        self,
+        review: Mapping[str, Any],
+        decision: Mapping[str, Any] | None,
+        plan: list[_Planned],
+        missing: list[_Planned],
+        input_sha256: str,
+    ) -> None:
+        from reviewdocs.pipeline import produce
+
+        job = self.job
+        common: dict[str, Any] = {
+            "decision": decision,
+            "produced": job.produced,
+            "font_size": job.font_size,
+            "register": self.register(),
+            "input_sha256": input_sha256,
+        }
+        if len(missing) == len(plan):
+            produce(
+                review,
+                job.out_dir,
+                documents=job.documents,
+                fmt=job.fmt,
+                variant=job.variant,
+                **common,
+            )
+            return
+        # Only what an interrupted run left undone: a finished file is not made twice.
+        for item in missing:
+            produce(
+                review,
+                job.out_dir,
+                documents=[item.document],
+                fmt=item.fmt,
+                variant=item.variant,
+                **common,
+            )
+
+
+def _read(record: Record) -> tuple[dict[str, Any], str]:
+    """The raw review and the hash of the bytes it came from."""
+    if record.kind == "error":
+        raise InputError(str(record.payload))
+    if record.kind == "raw":
+        return record.payload, record.input_sha256
+    if record.kind == "json":
+        from reviewdocs.inputs import _parse_json
+
+        return _parse_json(record.payload, record.source), record.input_sha256
+    from reviewdocs.inputs import read_input
+
+    path = Path(record.payload)
+    # Hashed before reading: if the file changes in between, the register holds the
+    # older hash and the next run produces again, rather than skipping a stale letter.
+    try:
+        digest = sha256_file(path)
+    except OSError:
+        digest = ""  # read_input explains the problem in plain words
+    return read_input(path), digest
+
+
+def _raw_id(raw: Mapping[str, Any]) -> str:
+    review = raw.get("review")
+    value = review.get("id") if isinstance(review, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def _one_line(text: str) -> str:
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+# -- running the records --------------------------------------------------------------------
+
+
+def _run_here(records: Iterator[Record], job: _Job) -> Generator[ReportRow, None, None]:
+    worker = _Worker(job)
+    try:
+        for record in records:
+            yield worker.process(record)
+    finally:
+        worker.close()
+
+
+def _worker_main(conn: Connection, job: _Job) -> None:
+    """A worker process: records in, report rows out, until told to stop or orphaned."""
+    # Ctrl-C reaches the whole process group: the parent decides, and stops the
+    # workers after the record in hand, so no worker dies with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker = _Worker(job)
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:  # the parent died: stop after the record in hand
+                return
+            if message is None:
+                return
+            seq, record = message
+            conn.send((seq, worker.process(record)))
+    finally:
+        worker.close()
+
+
+@dataclass
+class _Handle:
+    process: BaseProcess
+    conn: Connection
+    in_flight: deque[tuple[int, Record]] = field(default_factory=deque)
+
+
+class _Pool:
+    """Worker processes fed a few records each, with a crashed worker's record reported
+    as that record's failure and the worker replaced.
+
+    ``multiprocessing.Pool`` cannot do this: a task whose worker dies is lost and the
+    batch would wait for it for ever. Workers are spawned, never forked, so none
+    inherits the parent's SQLite connection or LibreOffice.
+    """
+
+    def __init__(self, job: _Job, size: int) -> None:
+        self.job = job
+        self.context = multiprocessing.get_context("spawn")
+        self.handles = [self._start() for _ in range(size)]
+
+    def _start(self) -> _Handle:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(child, self.job), daemon=True)
+        process.start()
+        child.close()
+        return _Handle(process, parent)
+
+    def send(self, handle: _Handle, seq: int, record: Record) -> None:
+        handle.in_flight.append((seq, record))
+        handle.conn.send((seq, record))
+
+    def receive(self) -> Iterator[tuple[int, ReportRow]]:
+        """Results from whichever workers have some (waiting until one does)."""
+        busy = [h for h in self.handles if h.in_flight]
+        ready = set(wait([h.conn for h in busy] + [h.process.sentinel for h in busy]))
+        for handle in busy:
+            if handle.conn not in ready and handle.process.sentinel not in ready:
+                continue
+            try:
+                while handle.in_flight and handle.conn.poll():
+                    seq, row = handle.conn.recv()
+                    handle.in_flight.popleft()
+                    yield seq, row
+            except (EOFError, OSError):
+                pass
+            if not handle.process.is_alive():
+                yield from self._replace(handle)
+
+    def _replace(self, dead: _Handle) -> Iterator[tuple[int, ReportRow]]:
+        dead.process.join()
+        dead.conn.close()
+        code = dead.process.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        replacement = self._start()
+        self.handles[self.handles.index(dead)] = replacement
+        if dead.in_flight:
+            seq, record = dead.in_flight.popleft()
+            yield (
+                seq,
+                ReportRow(
+                    "",
+                    record.source,
+                    "failed",
+                    error=f"The worker process stopped while producing this record ({how}); "
+                    "files it finished are complete, and running the batch again retries it.",
+                ),
+            )
+        for seq, record in dead.in_flight:
+            self.send(replacement, seq, record)
+
+    def close(self) -> None:
+        for handle in self.handles:
+            with contextlib.suppress(OSError):
+                handle.conn.send(None)
+        for handle in self.handles:
+            handle.process.join(timeout=30)
+            if handle.process.is_alive():
+                handle.process.kill()
+                handle.process.join()
+            handle.conn.close()
+
+
+def _run_pool(records: Iterator[Record], job: _Job, size: int) -> Generator[ReportRow, None, None]:
+    """Every record's row, in source order, from ``size`` worker processes."""
+    pool = _Pool(job, size)
+    try:
+        numbered = enumerate(records)
+        exhausted = False
+        waiting: dict[int, ReportRow] = {}
+        next_seq = 0
+        while True:
+            for handle in pool.handles:
+                while not exhausted and len(handle.in_flight) < _IN_FLIGHT_PER_WORKER:
+                    item = next(numbered, None)
+                    if item is None:
+                        exhausted = True
+                    else:
+                        pool.send(handle, *item)
+            if exhausted and not any(h.in_flight for h in pool.handles):
+                break
+            for seq, row in pool.receive():
+                waiting[seq] = row
+            # Held rows wait only for records still in flight, so this stays small.
+            while next_seq in waiting:
+                yield waiting.pop(next_seq)
+                next_seq += 1
+    finally:
+        pool.close()
+
+
+# -- progress on a terminal -----------------------------------------------------------------
+
+
+class _Bar:
+    def __init__(self, total: int | None) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, unit="record", file=sys.stderr, dynamic_ncols=True)
+        self._failed = 0
+
+    def __call__(self, row: ReportRow) -> None:
+        if row.status == "failed":
+            self._failed += 1
+            self._bar.set_postfix(failed=self._failed, refresh=False)
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _quiet(_row: ReportRow) -> None:
+    """No progress output when stderr is not a terminal (logs, pipes, cron)."""
+
+
+def terminal_progress(total: int | None) -> ProgressCallback:
+    """A progress bar (done, rate, time left) on stderr when it is a terminal; else silent."""
+    if sys.stderr.isatty():
+        return _Bar(total)
+    return _quiet
