@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import io
 import re
 import threading
@@ -589,17 +590,17 @@ class CompiledTemplate:
 _OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 
 
-def _split_tags(part: _SourcePart) -> list[tuple[int, str]]:
-    """Tags whose opening and closing are in different Word text runs (line, tag start).
+def _split_tags(part: _SourcePart) -> list[tuple[int | None, str]]:
+    """Tags whose opening and closing are in different Word text runs: (line, tag start).
 
     docxtpl mends these, but Word splits a tag where the formatting, spelling mark or
     revision changes, and the mended tag then takes the format of its first piece.
+    The line is where the mended tag sits in the cleaned-up source, so it matches the
+    line numbers of the other problems.
     """
-    problems = []
-    texts = list(re.finditer(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", part.raw))
-    for index, match in enumerate(texts):
-        text = match.group(1)
-        line = part.raw.count("<w:p>", 0, match.start()) + part.raw.count("<w:p ", 0, match.start())
+    fragments = []
+    texts = [m.group(1) for m in re.finditer(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", part.raw)]
+    for index, text in enumerate(texts):
         pos = 0
         while True:
             found = [(text.find(o, pos), o) for o in _OPENERS if text.find(o, pos) >= 0]
@@ -608,13 +609,22 @@ def _split_tags(part: _SourcePart) -> list[tuple[int, str]]:
             start, opener = min(found)
             close = text.find(_OPENERS[opener], start + 2)
             if close < 0:
-                problems.append((line + 1, text[start : start + 30]))
+                fragments.append(text[start:])
                 break
             pos = close + 2
-        following = texts[index + 1].group(1) if index + 1 < len(texts) else ""
+        following = texts[index + 1] if index + 1 < len(texts) else ""
         if text.endswith("{") and following[:1] in ("{", "%", "#"):
-            problems.append((line + 1, "{" + following[:29]))
-    return problems
+            fragments.append("{" + following)
+    out: list[tuple[int | None, str]] = []
+    cursor = 0
+    for fragment in fragments:
+        at = part.source.find(fragment, cursor)
+        line = None
+        if at >= 0:
+            line = part.source.count("\n", 0, at) + 1
+            cursor = at + len(fragment)
+        out.append((line, html.unescape(fragment)[:30]))
+    return out
 
 
 def _is_known(path: str, known_paths: set[str]) -> bool:
