@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Any, Final
 
 from reviewdocs import codes
@@ -237,7 +238,8 @@ def fields(plan_type: str) -> tuple[Field, ...]:
     return tuple(f for s in sections(plan_type) for f in s.fields)
 
 
-def all_fields() -> dict[str, Field]:
+@cache
+def all_fields() -> Mapping[str, Field]:
     """Every field either form may carry, by path (what a completed form is read against)."""
     out: dict[str, Field] = {}
     for plan_type in codes.PLAN_TYPES:

@@ -51,7 +51,6 @@ class _PdfField:
     """One terminal field, as plain Python values (no pypdf objects leave ``_extract``)."""
 
     ft: str | None = None
-    flags: int = 0
     value: str | list[str] | None = None
     opt: list[tuple[str, str]] = field(default_factory=list)  # (export value, shown label)
     widgets: list[_Widget] = field(default_factory=list)
@@ -161,7 +160,7 @@ def _walk(
     partial = node.get("/T")
     name = f"{parent}.{partial}" if parent and partial is not None else str(partial or parent)
     inherited = dict(inherited)
-    for key in ("/FT", "/Ff", "/V", "/Opt"):  # inheritable (Opt kept with its field)
+    for key in ("/FT", "/V", "/Opt"):  # inheritable (Opt kept with its field)
         if key in node:
             inherited[key] = node[key]
     kids = [kid.get_object() for kid in node.get("/Kids") or []]
@@ -175,7 +174,6 @@ def _walk(
         return
     entry = out.setdefault(name, _PdfField())
     entry.ft = str(inherited.get("/FT") or entry.ft or "") or None
-    entry.flags = int(inherited.get("/Ff", 0) or 0)
     entry.value = _plain(inherited.get("/V"))
     entry.opt = _options(inherited.get("/Opt"))
     entry.widgets += [_widget(w) for w in widgets]
@@ -295,9 +293,7 @@ def _value_text(pdf_field: _PdfField) -> str:
 
 def _value(spec: Field, pdf_field: _PdfField) -> Any:
     kind = spec.kind
-    if kind in (Kind.TEXT, Kind.DATE, Kind.FIXED):
-        return _text(pdf_field).strip() or None
-    if kind is Kind.NOTE:
+    if kind in (Kind.TEXT, Kind.DATE, Kind.FIXED, Kind.NOTE):
         return _text(pdf_field).strip() or None
     if kind is Kind.LINES:
         items = [line.strip() for line in _text(pdf_field).split("\n")]
