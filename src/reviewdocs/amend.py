@@ -102,11 +102,22 @@ class RecordState:
     produced_on: date
 
 
-def apply_amendment(review: Mapping[str, Any], amendment: Mapping[str, Any]) -> dict[str, Any]:
-    """The review with the amendment's sections' text in place of the old narrative."""
+def apply_amendment(
+    review: Mapping[str, Any], amendment: Mapping[str, Any], version: int
+) -> dict[str, Any]:
+    """The review with the amendment's text in place of the old narrative, each changed
+    section marked with the version that changed it (003 "it must be clear which the
+    amended version is": a reader sees what changed, not only that something did)."""
     out = dict(review)
-    out["narrative"] = {**(review.get("narrative") or {}), **amendment["sections"]}
+    marked = {
+        code: f"{text}\n{changed_mark(version)}" for code, text in amendment["sections"].items()
+    }
+    out["narrative"] = {**(review.get("narrative") or {}), **marked}
     return out
+
+
+def changed_mark(version: int) -> str:
+    return f"(This section was amended in version {version}.)"
 
 
 def with_sections(decision: Mapping[str, Any], added: Sequence[str]) -> dict[str, Any]:
@@ -147,7 +158,7 @@ def current_record(review: Mapping[str, Any], register: Any) -> RecordState:
     last: dict[str, Any] | None = None
     for stored in accepted:
         amendment = validate_amendment(stored.amendment)
-        content = apply_amendment(content, amendment)
+        content = apply_amendment(content, amendment, stored.version)
         decision = with_sections(decision, list(amendment["sections"]))
         last = {**amendment, "history": list(history)}
         history.append(amendment)
@@ -281,7 +292,7 @@ def _accept(
     letter_version = (register.latest_version(review_id, LETTER) or 0) + 1
     _refuse_overwrite(out_dir, review_id, RECORD, new_version)
     _refuse_overwrite(out_dir, review_id, LETTER, letter_version)
-    content = apply_amendment(state.review, amendment)
+    content = apply_amendment(state.review, amendment, new_version)
     decision = with_sections(state.decision, list(amendment["sections"]))
     history = []
     if state.amendment:

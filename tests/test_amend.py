@@ -1,0 +1,310 @@
+"""Amendments (spec section 5; 003 "Sometimes the carer or anyone else ... may ask for
+amendments"): versions, circulation from the register, originals never touched."""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reviewdocs.amend import amend, load_amendment, validate_amendment
+from reviewdocs.errors import InputError, ReviewdocsError
+from reviewdocs.inputs import load_review
+from reviewdocs.outputs import sha256_file
+from reviewdocs.register import Register
+from reviewdocs.schemas import validate_review
+from reviewdocs.sharing import share
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "10-joint-review-health-sharing.json"
+AMENDMENTS = ROOT / "samples" / "amendments"
+ID = "CS-2026-1315"
+
+
+def text_of(path: Path) -> str:
+    """The document's words as a reader sees them (every part, markup removed)."""
+    with zipfile.ZipFile(path) as zf:
+        xml = " ".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("word/"))
+    xml = re.sub(r"</w:p>", "\n", xml)
+    return re.sub(r"[ \t]+", " ", html.unescape(re.sub(r"<[^>]+>", "", xml)))
+
+
+def request(**changes: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "requested_by": "Karen Evans",
+        "date": "2026-11-25",
+        "sections": {"resolution_steps": "Six morning visits a week; Karen keeps Saturdays."},
+        "reason": "The record says the visits are daily.",
+        "evidence": "The revised rota of 2026-11-20.",
+        "decision": "accept",
+        "decision_reason": "The rota shows six visits a week.",
+    }
+    raw.update(changes)
+    return raw
+
+
+@pytest.fixture
+def review() -> dict[str, Any]:
+    return load_review(SAMPLE)
+
+
+@pytest.fixture
+def shared(review: dict[str, Any], tmp_path: Path) -> Register:
+    """Version 1 given to the subject and shared by the rules (the register knows who)."""
+    reg = Register(tmp_path / "register.sqlite")
+    share(review, tmp_path, register=reg, produced=date(2026, 11, 20))
+    yield reg
+    reg.close()
+
+
+def files(tmp_path: Path) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in sorted((tmp_path / ID).iterdir())}
+
+
+# --- the amendment file ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "message"),
+    [
+        ({"sections": {"bogus": "x"}}, "sections.bogus", "Unknown section code"),
+        ({"sections": {}}, "sections", "at least one section"),
+        ({"decision_reason": None}, "decision_reason", "null"),
+        ({"decision": "maybe"}, "decision", "Must be one of"),
+        ({"date": "2026-02-30"}, "date", "valid date"),
+        ({"colour": "blue"}, "colour", "Unknown field"),
+        ({"circulate": "no"}, "circulate", "boolean"),
+    ],
+    ids=[
+        "unknown-section-code",
+        "no-sections",
+        "no-decision-reason",
+        "unknown-decision",
+        "impossible-date",
+        "unknown-field",
+        "circulate-not-a-boolean",
+    ],
+)
+def test_a_bad_amendment_is_refused_by_path(
+    changes: dict[str, Any], path: str, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        validate_amendment(request(**changes))
+    assert path in caught.value.errors
+    assert message.lower() in " ".join(caught.value.errors[path]).lower()
+
+
+def test_a_missing_decision_reason_is_refused() -> None:
+    raw = request()
+    del raw["decision_reason"]
+    with pytest.raises(InputError, match="decision_reason"):
+        validate_amendment(raw)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(InputError) as caught:
+        validate_amendment(request(sections={"bogus": "x"}, decision="maybe"))
+    assert {"sections.bogus", "decision"} <= set(caught.value.errors)
+
+
+def test_circulation_is_the_default() -> None:
+    assert validate_amendment(request())["circulate"] is True
+
+
+@pytest.mark.parametrize("path", sorted(AMENDMENTS.glob("*.json")), ids=lambda p: p.stem)
+def test_the_sample_amendments_are_valid(path: Path) -> None:
+    assert load_amendment(path)["decision"] in ("accept", "decline")
+
+
+# --- accepted -------------------------------------------------------------------------
+
+
+def test_an_accepted_amendment_makes_version_2_and_leaves_version_1_alone(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    before = files(tmp_path)
+    result = amend(review, request(), tmp_path, register=shared, produced=date(2026, 11, 28))
+    after = files(tmp_path)
+    assert {name: after[name] for name in before} == before, "no earlier file changed"
+    record = text_of(tmp_path / ID / "review_record-v2.docx")
+    assert "supersedes version 1 of 20 November 2026" in record
+    assert "Six morning visits a week; Karen keeps Saturdays." in record
+    assert "(This section was amended in version 2.)" in record
+    assert "Karen Evans" in record and "The record says the visits are daily." in record
+    assert shared.latest_version(ID) == 2
+    assert result.accepted and result.version == 2
+    letter = text_of(tmp_path / ID / "amendment_decision_letter.docx")
+    assert "The rota shows six visits a week." in letter
+
+
+def test_the_amended_record_reaches_everyone_who_had_the_original(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    had_v1 = {e.recipient_id for e in shared.recipients_of(ID, "review_record", 1)}
+    result = amend(review, request(), tmp_path, register=shared, produced=date(2026, 11, 28))
+    v2 = {e.recipient_id: e for e in shared.recipients_of(ID, "review_record", 2)}
+    # Michael has a risk concern recorded: a manager must look again first (003 last
+    # paragraph), so he is the one person who had version 1 and is not sent version 2.
+    assert set(v2) == had_v1 - {"michael-evans"}
+    assert v2[None].basis == "subject"
+    assert {e.basis for rid, e in v2.items() if rid} == {"amendment_circulation"}
+    ((name, reason),) = result.not_circulated
+    assert name == "Michael Evans" and "a manager must decide first" in reason
+    assert "Version 2 not sent" in shared.refusals(ID)[-1].reason
+
+
+def test_a_circulated_copy_withholds_what_the_rules_now_withhold(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    now = copy.deepcopy(review)
+    now["sharing"]["recipients"][2]["omit_sections"] = ["budget_sufficiency"]
+    amend(now, request(), tmp_path, register=shared, produced=date(2026, 11, 28))
+    (karen,) = [
+        e for e in shared.recipients_of(ID, "review_record", 2) if e.recipient_id == "karen-evans"
+    ]
+    assert karen.withheld == ("budget_sufficiency",)
+    partial = text_of(tmp_path / ID / "review_record-v2-karen-evans.docx")
+    assert "Some information has been withheld" in partial
+    assert "does not cover the longer morning visits" not in partial
+    assert "Six morning visits a week; Karen keeps Saturdays." in partial
+
+
+def test_the_amended_record_is_not_circulated_when_the_subject_asks(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    result = amend(
+        review, request(circulate=False), tmp_path, register=shared, produced=date(2026, 11, 28)
+    )
+    assert [e.recipient_id for e in shared.recipients_of(ID, "review_record", 2)] == [None]
+    assert len(result.not_circulated) == 4
+    refused = {r.recipient_id: r.reason for r in shared.refusals(ID)}
+    assert "asked that the amended record is not sent" in refused["nhs-trust"]
+
+
+def test_a_recipient_now_at_risk_is_left_out_of_the_circulation(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    now = copy.deepcopy(review)
+    karen = now["sharing"]["recipients"][2]
+    karen.update(risk_concern=True, manager_decision="full")
+    result = amend(now, request(), tmp_path, register=shared, produced=date(2026, 11, 28))
+    v2 = {e.recipient_id for e in shared.recipients_of(ID, "review_record", 2)}
+    assert "karen-evans" not in v2
+    assert "nhs-trust" in v2
+    assert [name for name, _ in result.not_circulated] == ["Karen Evans", "Michael Evans"]
+    assert not (tmp_path / ID / "review_record-v2-karen-evans.docx").exists()
+
+
+def test_a_recipient_whose_consent_is_withdrawn_is_left_out(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    now = copy.deepcopy(review)
+    now["sharing"]["consent_to_share"] = False
+    amend(now, request(), tmp_path, register=shared, produced=date(2026, 11, 28))
+    v2 = {e.recipient_id for e in shared.recipients_of(ID, "review_record", 2)}
+    assert "linden-home-care" not in v2
+    assert {"nhs-trust", "karen-evans"} <= v2
+
+
+def test_a_chain_of_three_versions(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    amend(review, request(), tmp_path, register=shared, produced=date(2026, 11, 28))
+    v2_files = files(tmp_path)
+    second = request(
+        sections={"difference_of_views": "Dorothy would prefer a 9:30 visit."},
+        requested_by="Dorothy Evans",
+        date="2026-12-01",
+    )
+    result = amend(review, second, tmp_path, register=shared, produced=date(2026, 12, 2))
+    assert result.version == 3
+    after = files(tmp_path)
+    assert {name: after[name] for name in v2_files} == v2_files
+    v3 = text_of(tmp_path / ID / "review_record-v3.docx")
+    assert "supersedes version 2 of 28 November 2026" in v3
+    # Both amendments are in version 3; each section says which version changed it.
+    assert "Six morning visits a week; Karen keeps Saturdays." in v3
+    assert "Dorothy would prefer a 9:30 visit." in v3
+    assert "(This section was amended in version 2.)" in v3
+    assert "(This section was amended in version 3.)" in v3
+    had_v2 = {e.recipient_id for e in shared.recipients_of(ID, "review_record", 2)}
+    assert {e.recipient_id for e in shared.recipients_of(ID, "review_record", 3)} == had_v2
+    # A copy shared after the chain is of version 3.
+    later = share(review, tmp_path, recipients=["nhs-trust"], register=shared)
+    assert later.version == 3
+
+
+# --- declined -------------------------------------------------------------------------
+
+
+def test_a_declined_amendment_gives_reasons_and_the_right_to_complain_and_nothing_else(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    before = files(tmp_path)
+    result = amend(
+        review,
+        load_amendment(AMENDMENTS / "10-decline-budget.json"),
+        tmp_path,
+        register=shared,
+        produced=date(2026, 11, 28),
+    )
+    after = files(tmp_path)
+    # Only the letter, in Dorothy's large print too (002/003 accessible format).
+    assert sorted(set(after) - set(before)) == [
+        "amendment_decision_letter-large_print.docx",
+        "amendment_decision_letter-large_print.pdf",
+        "amendment_decision_letter.docx",
+    ]
+    assert {name: after[name] for name in before} == before
+    letter = text_of(tmp_path / ID / "amendment_decision_letter.docx")
+    assert "the record is accurate" in letter
+    assert "complain" in letter.lower()
+    assert shared.latest_version(ID) == 1
+    assert not result.accepted
+
+
+def test_two_declined_requests_keep_both_letters(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    declined = load_amendment(AMENDMENTS / "10-decline-budget.json")
+    amend(review, declined, tmp_path, register=shared, produced=date(2026, 11, 28))
+    first = sha256_file(tmp_path / ID / "amendment_decision_letter.docx")
+    amend(review, declined, tmp_path, register=shared, produced=date(2026, 11, 29))
+    assert sha256_file(tmp_path / ID / "amendment_decision_letter.docx") == first
+    assert (tmp_path / ID / "amendment_decision_letter-v2.docx").exists()
+
+
+def test_a_file_the_register_does_not_know_is_never_overwritten(
+    review: dict[str, Any], tmp_path: Path
+) -> None:
+    stray = tmp_path / ID / "review_record-v2.docx"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"an amended record made with another register")
+    with Register(tmp_path / "fresh.sqlite") as reg, pytest.raises(ReviewdocsError, match="never"):
+        amend(review, request(), tmp_path, register=reg, produced=date(2026, 11, 28))
+    assert stray.read_bytes() == b"an amended record made with another register"
+
+
+def test_the_amendment_is_stored_so_a_later_run_rebuilds_version_2(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    amend(review, request(), tmp_path, register=shared, produced=date(2026, 11, 28))
+    (stored,) = shared.amendments(ID)
+    assert (stored.amends_version, stored.version) == (1, 2)
+    assert json.loads(json.dumps(stored.amendment))["date"] == "2026-11-25"
+
+
+def test_a_planned_review_cannot_be_amended(example_raw: dict[str, Any], tmp_path: Path) -> None:
+    raw = copy.deepcopy(example_raw)
+    raw["review"]["stage"] = "planned"
+    del raw["findings"], raw["narrative"]
+    planned = validate_review(raw)
+    with Register(tmp_path / "r.sqlite") as reg, pytest.raises(ReviewdocsError, match="planned"):
+        amend(planned, request(), tmp_path, register=reg)
