@@ -152,9 +152,14 @@ def test_date_filter_writes_dates_as_an_english_letter_does(value: Any, expected
     assert texts(render(make_template(["On {{ d|date }}."]), {"d": value})) == [f"On {expected}."]
 
 
-def test_date_filter_refuses_a_missing_date() -> None:
-    with pytest.raises(TemplateError, match="date"):
-        render(make_template(["On {{ d|date }}."]), {"d": None})
+def test_date_filter_refuses_an_empty_date_naming_the_field() -> None:
+    with pytest.raises(TemplateError, match=r"review\.date is empty"):
+        render(make_template(["On {{ review.date|date }}."]), {"review": {"date": None}})
+
+
+def test_date_filter_on_a_missing_field_names_the_field() -> None:
+    with pytest.raises(TemplateError, match=r"the field review\.date is missing"):
+        render(make_template(["On {{ review.date|date }}."]), {"review": {}})
 
 
 def test_newlines_in_a_value_become_line_breaks_in_the_same_paragraph() -> None:

@@ -73,23 +73,34 @@ _OFFICE_DOCUMENT = (
 )
 _CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def _safe_parser() -> etree.XMLParser:
+    """A parser for template XML: no entities expanded, no network access.
+
+    A new one per call: lxml parsers must not be shared between threads.
+    """
+    return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 # -- the Jinja environment ---------------------------------------------------------------
 
 
+class _NonePrinted(TypeError):
+    """A ``None`` reached the page."""
+
+
 def format_date(value: Any) -> str:
     """A date as an English letter writes it: ``12 November 2026`` (en-GB, no leading zero)."""
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined: raises the error that names the missing field
+    if value is None:
+        raise _NonePrinted("no date (None) to format")
     if isinstance(value, dt.datetime):
         value = value.date()
     if not isinstance(value, dt.date):
         raise TypeError(f"the date filter needs a date, not {value!r}")
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-class _NonePrinted(Exception):
-    """A ``None`` reached the page."""
 
 
 class _BrokenXml(Exception):
@@ -110,7 +121,8 @@ def _safe_char(match: re.Match[str]) -> str:
 def _finalize(value: Any) -> Any:
     if value is None:
         raise _NonePrinted()
-    if isinstance(value, str) and not value.isprintable() and _UNSAFE_CHARS.search(value):
+    # type() rather than isinstance(): Markup (a docxtpl RichText's XML) is left whole.
+    if type(value) is str and not value.isprintable() and _UNSAFE_CHARS.search(value):
         value = value.replace("\r\n", "\n")
         return _UNSAFE_CHARS.sub(_safe_char, value)
     return value
@@ -173,7 +185,7 @@ def _source_parts(members: list[tuple[Member, bytes]], file: str) -> list[_Sourc
         if not name.endswith(".xml") or name == "[Content_Types].xml" or b"{" not in content:
             continue
         try:
-            root = etree.fromstring(content, parser=_SAFE_PARSER)
+            root = etree.fromstring(content, parser=_safe_parser())
         except etree.XMLSyntaxError as exc:
             raise TemplateError(f"{file}: {name} is not valid XML ({exc})") from exc
         raw = etree.tostring(root, encoding="unicode")
@@ -207,9 +219,9 @@ def _tags_inside_rows(source: str) -> bool:
     ``{%tr %}`` keep their cells.
     """
     for match in re.finditer(r"\{%|w:val=\"\{\{", source):
-        before = source[: match.start()]
-        opened = max(before.rfind("<w:tr>"), before.rfind("<w:tr "))
-        if opened > before.rfind("</w:tr>"):
+        at = match.start()
+        opened = max(source.rfind("<w:tr>", 0, at), source.rfind("<w:tr ", 0, at))
+        if opened > source.rfind("</w:tr>", 0, at):
             return True
     return False
 
@@ -254,7 +266,7 @@ def _package_targets(rels: bytes | None, file: str) -> tuple[str, str]:
     if rels is None:
         return main, core
     try:
-        root = etree.fromstring(rels, parser=_SAFE_PARSER)
+        root = etree.fromstring(rels, parser=_safe_parser())
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"{file}: _rels/.rels is not valid XML ({exc})") from exc
     for rel in root.iter(f"{{{_RELS_NS}}}Relationship"):
@@ -466,6 +478,8 @@ _CORE_DATES = {"created": "dcterms:created", "modified": "dcterms:modified"}
 
 def _w3cdtf(value: Any) -> str:
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, dt.date):
         return f"{value.isoformat()}T00:00:00Z"
