@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 import re
 import struct
 import zipfile
@@ -14,7 +15,7 @@ from typing import Any
 import docx
 import pytest
 from docx.document import Document as DocumentObject
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate, RichText
 
 from reviewdocs.documents.engine import (
     CompiledTemplate,
@@ -516,3 +517,18 @@ def test_cell_shading_tag_sets_the_colour() -> None:
     out = render(template, {"colour": "FF0000"})
     assert 'w:fill="FF0000"' in part(out, "word/document.xml")
     assert [c.text for c in opened(out).tables[0].rows[0].cells] == ["Shaded"]
+
+
+def test_a_compiled_template_can_be_sent_to_a_worker_process() -> None:
+    template = CompiledTemplate.from_bytes(make_template(["Dear {{ name }}"]), name="w.docx")
+    copy = pickle.loads(pickle.dumps(template))
+    assert (copy.name, copy.sha256) == ("w.docx", template.sha256)
+    assert copy.render({"name": "Ann"}) == template.render({"name": "Ann"})
+
+
+def test_docxtpl_rich_text_in_a_run_tag_keeps_its_formatting() -> None:
+    out = render(
+        make_template(["Note: {{r warning }}"]), {"warning": RichText("Urgent", bold=True)}
+    )
+    assert texts(out) == ["Note: Urgent"]
+    assert any(run.bold for run in opened(out).paragraphs[0].runs if run.text == "Urgent")

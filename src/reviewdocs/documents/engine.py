@@ -246,6 +246,7 @@ class _Compiled:
         except ZipReadError as exc:
             raise TemplateError(f"{file}: not a Word (.docx) file: {exc}") from exc
         contents = {member.name: content for member, content in members}
+        self.data = data
         self.members = [member for member, _ in members]
         self.records = {m.name: m.local_record() for m in self.members}
         main, self.core_name = _package_targets(contents.get("_rels/.rels"), file)
@@ -553,6 +554,11 @@ class CompiledTemplate:
             raise TemplateError(f"{path}: cannot read the template ({exc.strerror})") from exc
         return cls.from_bytes(data, name=path.name)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A worker process receives the template's bytes and compiles them once, in
+        # its own cache: Jinja's compiled code cannot be pickled.
+        return (_from_bytes, (self._compiled.data, self.name))
+
     def render(
         self, context: Mapping[str, Any], *, properties: Mapping[str, Any] | None = None
     ) -> bytes:
@@ -597,6 +603,10 @@ class CompiledTemplate:
     def field_paths(self) -> set[str]:
         """Dotted paths the template reads; loop items as ``participants[].name``."""
         return {use.path for _, use in self._compiled.uses()}
+
+
+def _from_bytes(data: bytes, name: str) -> CompiledTemplate:
+    return CompiledTemplate.from_bytes(data, name=name)
 
 
 # -- checking a template -----------------------------------------------------------------
