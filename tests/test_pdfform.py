@@ -108,12 +108,12 @@ def _bytes(writer: PdfWriter) -> bytes:
 def edit_field(form: bytes, name: str, change: Callable[[DictionaryObject], None]) -> bytes:
     """Change one field's dictionary directly, as an unusual PDF tool might have."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(form)))
-    for ref in writer._root_object["/AcroForm"]["/Fields"]:
-        node = ref.get_object()
-        if node.get("/T") == name:
-            change(node)
-            return _bytes(writer)
-    raise AssertionError(f"no field {name}")
+    nodes = [ref.get_object() for ref in writer.root_object["/AcroForm"]["/Fields"]]
+    for part in name.split("."):
+        node = next(n for n in nodes if n.get("/T") == part)
+        nodes = [kid.get_object() for kid in node.get("/Kids", [])]
+    change(node)
+    return _bytes(writer)
 
 
 def kids(node: DictionaryObject) -> list[DictionaryObject]:
@@ -139,8 +139,27 @@ def blank_as_none(value: Any) -> Any:
 def test_blank_form_has_a_field_for_every_question_and_the_marker(
     blank: dict[str, bytes], plan_type: str
 ) -> None:
-    names = set(PdfReader(io.BytesIO(blank[plan_type])).get_fields() or {})
+    found = PdfReader(io.BytesIO(blank[plan_type])).get_fields() or {}
+    names = {name for name, field in found.items() if "/FT" in field}
     assert names == {f.path for f in fields(plan_type)} | {"form.id"}
+
+
+@pytest.mark.parametrize("plan_type", codes.PLAN_TYPES)
+def test_no_partial_field_name_contains_a_period(blank: dict[str, bytes], plan_type: str) -> None:
+    """PDF 32000-1 12.7.3.2; PDFBox and PDFsharp refuse such names."""
+
+    def partial_names(nodes: Any) -> list[str]:
+        out = []
+        for ref in nodes:
+            node = ref.get_object()
+            if "/T" in node:
+                out.append(str(node["/T"]))
+            out += partial_names(node.get("/Kids", []))
+        return out
+
+    root = PdfReader(io.BytesIO(blank[plan_type])).trailer["/Root"]
+    names = partial_names(root["/AcroForm"]["/Fields"])
+    assert names and not [n for n in names if "." in n]
 
 
 def _schema_path(form_path: str) -> str:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
+)
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
@@ -55,7 +64,48 @@ def form_bytes(plan_type: str) -> bytes:
     canvas.setAuthor("reviewdocs")
     _Drawer(canvas, title, plan_type).draw(sections(plan_type))
     canvas.save()
-    return buf.getvalue()
+    return _field_tree(buf.getvalue())
+
+
+def _field_tree(pdf: bytes) -> bytes:
+    """Turn the flat dotted names reportlab writes into a tree of fields.
+
+    A partial field name must not contain a period (PDF 32000-1 12.7.3.2), and
+    PDFBox, PDFsharp and PdfPig refuse or misread one that does. So ``a.b.c``
+    becomes field ``c`` under ``b`` under ``a``: the fully qualified name that
+    every PDF tool reports is still ``a.b.c``.
+    """
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    acro: Any = writer.root_object["/AcroForm"].get_object()
+    roots = ArrayObject()
+    branches: dict[str, tuple[IndirectObject, ArrayObject]] = {}
+    for ref in acro["/Fields"]:
+        node = ref.get_object()
+        *path, leaf = str(node["/T"]).split(".")
+        kids, parent = roots, None
+        for depth in range(len(path)):
+            name = ".".join(path[: depth + 1])
+            if name not in branches:
+                branch_kids = ArrayObject()
+                branch = DictionaryObject(
+                    {
+                        NameObject("/T"): TextStringObject(path[depth]),
+                        NameObject("/Kids"): branch_kids,
+                    }
+                )
+                if parent is not None:
+                    branch[NameObject("/Parent")] = parent
+                branches[name] = (writer._add_object(branch), branch_kids)
+                kids.append(branches[name][0])
+            parent, kids = branches[name]
+        node[NameObject("/T")] = TextStringObject(leaf)
+        if parent is not None:
+            node[NameObject("/Parent")] = parent
+        kids.append(ref)
+    acro[NameObject("/Fields")] = roots
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class _Drawer:
