@@ -308,3 +308,24 @@ def test_a_planned_review_cannot_be_amended(example_raw: dict[str, Any], tmp_pat
     planned = validate_review(raw)
     with Register(tmp_path / "r.sqlite") as reg, pytest.raises(ReviewdocsError, match="planned"):
         amend(planned, request(), tmp_path, register=reg)
+
+
+def test_an_amendment_to_a_withheld_section_leaves_no_trace_in_a_partial_copy(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    secret = request(
+        sections={"budget_sufficiency": "SECRETBUDGET the agency charges more"},
+        reason="SECRETREASON about money",
+        evidence="SECRETEVIDENCE invoice",
+        decision_reason="SECRETDECISION agreed",
+    )
+    amend(review, secret, tmp_path, register=shared, produced=date(2026, 11, 28))
+    # Michael's copy needs a manager's say-so after the amendment; then it is shared.
+    result = share(review, tmp_path, recipients=["michael-evans"], register=shared)
+    assert result.version == 2
+    for item in result.produced:
+        with zipfile.ZipFile(item.path) as zf:
+            blob = b" ".join(zf.read(name) for name in zf.namelist())
+        for needle in (b"SECRETBUDGET", b"SECRETREASON", b"SECRETEVIDENCE", b"SECRETDECISION"):
+            assert needle not in blob, (item.relpath, needle)
+    assert "supersedes version 1" in text_of(tmp_path / ID / "review_record-v2-michael-evans.docx")

@@ -579,3 +579,30 @@ def test_no_withheld_text_survives_in_a_partial_pdf(
             assert needle.encode() not in data
             assert not any(needle.encode() in stream for stream in pdf_streams(data))
         assert secret.lower() not in path.name.lower()
+
+
+def test_a_withheld_name_goes_from_every_part_including_the_title_property(
+    example_raw: dict[str, Any], tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(example_raw)
+    raw["participants"] = [
+        {
+            "name": "Tom Lewis",
+            "role": "family",
+            "consented": True,
+            "view": "Maria Lewis works too hard; Maria needs a break.",
+        }
+    ]
+    review = make_review(
+        raw,
+        [recipient("bro", "requested_by_subject", redact=["subject.name", "cared_for.name"])],
+        consent=True,
+    )
+    with Register(tmp_path / "r.sqlite") as reg:
+        result = share(review, tmp_path, recipients=["bro"], register=reg, produced=ON)
+    files = [item.path for item in result.produced]
+    # The narrative says "Maria confirmed" and "Tom's GP": each word of a name goes.
+    for needle in ("Maria", "Lewis", "Tom"):
+        assert leaks(needle, files) == [], needle
+    with zipfile.ZipFile(files[0]) as zf:
+        assert "docProps/core.xml" in zf.namelist(), "the title property was searched too"

@@ -477,12 +477,39 @@ def withheld_patterns(
             for parent, key in _locate(review, _normal_path(path)):
                 texts.update(_texts(parent[key]))
     for path in _expand(redact_paths):
-        for parent, key in _locate(review, _normal_path(path)):
+        parts = _normal_path(path)
+        for parent, key in _locate(review, parts):
             texts.update(_texts(parent[key]))
+            texts.update(_name_words(parent[key], parts))
     texts = {t.strip() for t in texts if t and t.strip()}
     # Longest first, so a sentence goes whole before a word inside it is marked.
     patterns = [_pattern(t) for t in sorted(texts, key=len, reverse=True)]
     return [p for p in patterns if p is not None]
+
+
+_PEOPLE: Final = ("subject", "cared_for", "carer", "appropriate_person", "advocate", "participants")
+_NAME_KEYS: Final = ("name", "preferred_name")
+_TITLES: Final = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
+
+
+def _name_words(value: Any, parts: Sequence[str]) -> Iterator[str]:
+    """Each word of a withheld person's name: a narrative says "Tom's GP", not "Tom
+    Lewis's GP". Protective: the surname goes too, even where the person shares it."""
+    if not parts or parts[0] not in _PEOPLE:
+        return
+    names: list[Any] = []
+    if parts[-1] in _NAME_KEYS:
+        names.append(value)
+    for person in value if isinstance(value, list) else [value]:
+        if isinstance(person, Mapping):
+            names.extend(person.get(k) for k in _NAME_KEYS)
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        for word in name.split():
+            word = word.strip(".,()'\"")
+            if len(word) >= 2 and word.lower() not in _TITLES:
+                yield word
 
 
 def _expand(redact_paths: Sequence[str]) -> list[str]:
