@@ -42,9 +42,6 @@ class Kind(Enum):
     FIXED = "fixed"  # pre-set by the form, read-only (review.plan_type)
 
 
-TEXT_KINDS: Final = (Kind.TEXT, Kind.DATE, Kind.NOTE, Kind.LINES)
-
-
 @dataclass(frozen=True)
 class Field:
     path: str
