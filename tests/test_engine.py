@@ -16,6 +16,8 @@ import docx
 import pytest
 from docx.document import Document as DocumentObject
 from docxtpl import DocxTemplate, RichText
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewdocs.documents.engine import (
     CompiledTemplate,
@@ -167,6 +169,35 @@ def test_newlines_in_a_value_become_line_breaks_in_the_same_paragraph() -> None:
     out = render(make_template(["Notes: {{ notes }}", "After"]), {"notes": "one\ntwo\nthree"})
     assert texts(out) == ["Notes: one\ntwo\nthree", "After"]
     assert part(out, "word/document.xml").count("<w:br/>") == 2
+
+
+# Characters XML cannot hold: C0 controls (bar tab and line ends), surrogates, U+FFFE/F.
+_CONTROL = (
+    {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\x0b"}
+    | {chr(c) for c in range(0xD800, 0xE000)}
+    | {"\ufffe", "\uffff"}
+)
+_ANY_TEMPLATE = make_template(["Said: {{ said }}"])
+
+
+def _as_shown(value: str) -> str:
+    """What a reader sees: line ends and Word's vertical tab as line breaks, the rest gone."""
+    value = value.replace("\r\n", "\n")
+    return "".join("\n" if c in "\r\x0b" else c for c in value if c not in _CONTROL)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="\x07\x0c")))
+def test_any_text_prints_as_typed_and_never_corrupts_the_file(value: str) -> None:
+    assert texts(render(_ANY_TEMPLATE, {"said": value})) == ["Said: " + _as_shown(value)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="ab \x07\x0c\n\t<&"))
+def test_paragraph_and_page_break_characters_never_corrupt_the_file(value: str) -> None:
+    # docxtpl's listing: \a starts a new paragraph and \f a new page.
+    shown = "".join(texts(render(_ANY_TEMPLATE, {"said": value})))
+    assert shown == "Said: " + value.replace("\x07", "").replace("\x0c", "")
 
 
 def test_windows_line_ends_and_control_characters_do_not_corrupt_the_file() -> None:
