@@ -96,7 +96,8 @@ def iter_records(source: Path) -> Iterator[Record]:
         return iter([Record(str(source), "file", str(source))])
     if kind == "jsonl":
         return _jsonl_records(source)
-    return _csv_records(source)
+    columns = _csv_header(source)  # read now: a broken header stops the batch before it starts
+    return _csv_records(source, columns)
 
 
 def _folder_names(folder: Path) -> list[str]:
@@ -162,28 +163,32 @@ def _decoded_lines(fh: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
             yield line.decode("utf-8", errors="replace")
 
 
-def _csv_records(path: Path) -> Iterator[Record]:
+def _csv_header(path: Path) -> list[_Column]:
+    with path.open("rb") as fh:
+        bad_lines: set[int] = set()
+        header = next(csv.reader(_decoded_lines(fh, bad_lines)), None)
+    if header is None:
+        raise InputError(
+            "The CSV file is empty: its first row must name the columns.", source=str(path)
+        )
+    if bad_lines:
+        raise InputError(_not_utf8(1), source=str(path))
+    return _columns(header, str(path))
+
+
+def _csv_records(path: Path, columns: list[_Column]) -> Iterator[Record]:
     with path.open("rb") as fh:
         bad_lines: set[int] = set()
         reader = csv.reader(_decoded_lines(fh, bad_lines))
-        header = next(reader, None)
-        if header is None:
-            raise InputError(
-                "The CSV file is empty: its first row must name the columns.", source=str(path)
-            )
-        if bad_lines:
-            raise InputError(_not_utf8(1), source=str(path))
-        columns = _columns(header, str(path))
+        next(reader, None)
         previous_end = reader.line_num
-        for cells in reader:
+        # Numbered as a spreadsheet shows them: the header is row 1, a cell holding
+        # line breaks does not start a new row.
+        for row_number, cells in enumerate(reader, start=2):
             start, previous_end = previous_end + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            where = (
-                f"{path} row {start}"
-                if start == reader.line_num
-                else f"{path} lines {start}-{reader.line_num}"
-            )
+            where = f"{path} row {row_number}"
             bad = sorted(n for n in bad_lines if start <= n <= reader.line_num)
             bad_lines.clear()
             if bad:

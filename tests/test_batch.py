@@ -1,0 +1,382 @@
+"""Batch production as admin staff meet it: every good record produced, every bad one
+reported in plain words, and a re-run (even after a kill) finishing the job once."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from conftest import ROOT, SAMPLES
+from reviewdocs.batch import REPORT_NAME, ReportRow, run_batch, terminal_progress
+from reviewdocs.errors import InputError
+from reviewdocs.outputs import sha256_file
+from reviewdocs.register import Register
+
+ON = date(2026, 11, 23)
+LETTERS_CSV = SAMPLES / "letters.csv"
+
+
+def _record(example: dict[str, Any], review_id: str, name: str = "Jane Carer") -> dict[str, Any]:
+    raw = copy.deepcopy(example)
+    raw["review"]["id"] = review_id
+    raw["subject"]["name"] = name
+    # Standard print keeps these tests off LibreOffice; PDF output has its own tests.
+    raw["subject"]["preferred_format"] = "standard"
+    return raw
+
+
+def _report(out: Path) -> list[dict[str, str]]:
+    with (out / REPORT_NAME).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _by_source_name(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {Path(row["source"]).name: row for row in rows}
+
+
+def _files(out: Path) -> dict[str, str]:
+    """Every produced document (relative path -> sha256)."""
+    return {
+        str(p.relative_to(out)): sha256_file(p)
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".docx", ".pdf")
+    }
+
+
+def _text(path: Path) -> str:
+    document = docx.Document(str(path))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, example_raw: dict[str, Any]) -> Path:
+    """Two good reviews and three broken ones, as an admin's export folder might hold."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a-good.json").write_text(json.dumps(_record(example_raw, "CR-B-001")), "utf-8")
+    (src / "b-good.json").write_text(
+        json.dumps(_record(example_raw, "CR-B-002", "Sam Example")), "utf-8"
+    )
+    (src / "c-not-json.json").write_text("review: CR-B-003, carer: yes", "utf-8")
+    bad_field = _record(example_raw, "CR-B-004")
+    bad_field["subject"]["has_capacity"] = "maybe"
+    (src / "d-bad-field.json").write_text(json.dumps(bad_field), "utf-8")
+    (src / "e-garbage.pdf").write_bytes(b"%PDF-1.7\n this is not really a PDF form \x00\x01")
+    (src / "notes.txt").write_text("not a review: ignored", "utf-8")
+    return src
+
+
+def test_folder_produces_the_good_records_and_reports_each_broken_one(
+    folder: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = run_batch(folder, out, jobs=1, produced=ON)
+
+    assert (result.produced, result.failed) == (2, 3)
+    assert result.exit_code == 1
+    rows = _by_source_name(_report(out))
+    assert set(rows) == {
+        "a-good.json",
+        "b-good.json",
+        "c-not-json.json",
+        "d-bad-field.json",
+        "e-garbage.pdf",
+    }
+    for good in ("a-good.json", "b-good.json"):
+        assert rows[good]["status"] == "produced"
+        documents = rows[good]["documents"].split(";")
+        assert documents and all((out / d).is_file() for d in documents)
+    assert rows["c-not-json.json"]["status"] == "failed"
+    assert "Not valid JSON" in rows["c-not-json.json"]["error"]
+    assert rows["d-bad-field.json"]["id"] == "CR-B-004"
+    assert rows["d-bad-field.json"]["error"].startswith("subject.has_capacity:")
+    assert rows["e-garbage.pdf"]["error"]
+    for row in rows.values():
+        assert "Traceback" not in row["error"]
+        assert "\n" not in row["error"]
+    assert not (out / "CR-B-004").exists()
+
+
+def test_the_summary_says_what_happened(folder: Path, tmp_path: Path) -> None:
+    result = run_batch(folder, tmp_path / "out", jobs=1, produced=ON)
+    assert "5 record(s): 2 produced, 0 skipped, 3 failed" in result.summary()
+    assert str(tmp_path / "out" / REPORT_NAME) in result.summary()
+
+
+def test_jsonl_bad_line_is_reported_by_line_number(tmp_path: Path, example_raw) -> None:
+    source = tmp_path / "reviews.jsonl"
+    lines = [
+        json.dumps(_record(example_raw, "CR-J-001")),
+        '{"schema_version": 1, "review": {',
+        "",
+        json.dumps(_record(example_raw, "CR-J-002")),
+    ]
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out"
+
+    result = run_batch(source, out, jobs=1, produced=ON)
+
+    rows = _report(out)
+    assert [(r["id"], r["status"]) for r in rows] == [
+        ("CR-J-001", "produced"),
+        ("", "failed"),
+        ("CR-J-002", "produced"),
+    ]
+    assert rows[1]["source"] == f"{source} line 2"
+    assert "Not valid JSON" in rows[1]["error"]
+    assert result.failed == 1
+
+
+def test_sample_csv_produces_information_and_delay_letters(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_batch(LETTERS_CSV, out, jobs=1)
+
+    assert result.ok, _report(out)
+    rows = _report(out)
+    assert len(rows) == 5
+    assert rows[0]["source"] == f"{LETTERS_CSV} row 2"
+    delayed = out / "CS-2027-0104" / "review_delay_letter.docx"
+    assert delayed.is_file()
+    assert "By the end of January 2027" in _text(delayed)
+    information = _text(out / "CS-2027-0101" / "review_information_letter.docx")
+    assert "Margaret O'Neill" in information
+    # "|" in an address cell separates its lines: no "|" reaches the letter.
+    assert "12 Orchard Close" in information and "|" not in information
+    assert not (out / "CS-2027-0101" / "review_delay_letter.docx").exists()
+
+
+def _csv_with(tmp_path: Path, changes: dict[str, str], drop: tuple[str, ...] = ()) -> Path:
+    with LETTERS_CSV.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    header = [c for c in rows[0] if c not in drop]
+    first = {k: v for k, v in rows[0].items() if k not in drop}
+    first.update(changes)
+    path = tmp_path / "letters.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(first))
+        writer.writeheader()
+        writer.writerow(first)
+    assert set(first) >= set(header)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"subject.has_capacity": "maybe"}, "subject.has_capacity: Not a valid boolean"),
+        ({"subject.name": "   "}, "subject.name:"),
+        ({"review.delay.next_contact_by": "18/12/2026"}, "review.delay.next_contact_by:"),
+    ],
+    ids=["yes-no-word", "empty-cell-is-missing", "date-not-iso"],
+)
+def test_csv_cell_problems_name_the_column(tmp_path: Path, changes, expected) -> None:
+    out = tmp_path / "out"
+    result = run_batch(_csv_with(tmp_path, changes), out, jobs=1, dry_run=True)
+    [row] = _report(out)
+    assert result.failed == 1
+    assert expected in row["error"]
+
+
+def test_csv_yes_no_words_are_booleans_in_any_case(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = _csv_with(tmp_path, {"subject.has_capacity": "Yes", "subject.in_work": "FALSE"})
+    result = run_batch(path, out, jobs=1, dry_run=True)
+    assert result.ok, _report(out)
+
+
+def test_csv_header_naming_no_input_field_stops_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "letters.csv"
+    path.write_text("review.id,subject.nmae\nCS-1,Ann\n", "utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as caught:
+        run_batch(path, out, jobs=1)
+    assert "subject.nmae" in str(caught.value)
+    assert not out.exists()
+
+
+def test_dry_run_validates_everything_and_produces_nothing(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_batch(folder, out, jobs=1, dry_run=True)
+
+    statuses = {name: row["status"] for name, row in _by_source_name(_report(out)).items()}
+    assert statuses["a-good.json"] == "valid"
+    assert statuses["d-bad-field.json"] == "failed"
+    assert (result.valid, result.failed) == (2, 3)
+    assert _files(out) == {}
+    assert "nothing produced" in result.summary()
+
+
+def test_rerun_skips_unchanged_records(tmp_path: Path, example_raw) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3):
+        (src / f"{n}.json").write_text(json.dumps(_record(example_raw, f"CR-R-{n}")), "utf-8")
+    out = tmp_path / "out"
+    run_batch(src, out, jobs=1, produced=ON)
+    before = _files(out)
+    with Register(out / "register.sqlite") as register:
+        rows_before = len(register.entries())
+
+    again = run_batch(src, out, jobs=1, produced=ON)
+
+    assert (again.produced, again.skipped) == (0, 3)
+    assert _files(out) == before
+    with Register(out / "register.sqlite") as register:
+        assert len(register.entries()) == rows_before
+
+
+def test_changing_one_input_reproduces_only_that_record(tmp_path: Path, example_raw) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3):
+        (src / f"{n}.json").write_text(json.dumps(_record(example_raw, f"CR-C-{n}")), "utf-8")
+    out = tmp_path / "out"
+    run_batch(src, out, jobs=1, produced=ON)
+    changed = _record(example_raw, "CR-C-1", "Renamed Person")
+    (src / "1.json").write_text(json.dumps(changed), "utf-8")
+
+    again = run_batch(src, out, jobs=1, produced=ON)
+
+    statuses = [(row["id"], row["status"]) for row in _report(out)]
+    assert statuses == [("CR-C-0", "skipped"), ("CR-C-1", "produced"), ("CR-C-2", "skipped")]
+    assert "Renamed Person" in _text(out / "CR-C-1" / "outcome_letter.docx")
+    assert again.produced == 1
+
+
+def test_a_damaged_output_file_is_produced_again(tmp_path: Path, example_raw) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "r.json").write_text(json.dumps(_record(example_raw, "CR-D-1")), "utf-8")
+    out = tmp_path / "out"
+    run_batch(src, out, jobs=1, produced=ON)
+    letter = out / "CR-D-1" / "outcome_letter.docx"
+    good = letter.read_bytes()
+    letter.write_bytes(good[: len(good) // 2])
+
+    again = run_batch(src, out, jobs=1, produced=ON)
+
+    assert again.produced == 1
+    assert letter.read_bytes() == good
+
+
+def test_a_repeated_review_id_is_refused_and_the_first_letters_kept(
+    tmp_path: Path, example_raw
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "1.json").write_text(json.dumps(_record(example_raw, "CR-DUP", "First Person")), "utf-8")
+    (src / "2.json").write_text(json.dumps(_record(example_raw, "CR-DUP", "Other Person")), "utf-8")
+    out = tmp_path / "out"
+
+    result = run_batch(src, out, jobs=1, produced=ON)
+
+    rows = _report(out)
+    assert [r["status"] for r in rows] == ["produced", "failed"]
+    assert "also the id of" in rows[1]["error"] and "1.json" in rows[1]["error"]
+    assert "First Person" in _text(out / "CR-DUP" / "outcome_letter.docx")
+    assert result.failed == 1
+
+
+def test_two_workers_make_the_same_files_as_one(tmp_path: Path, example_raw) -> None:
+    source = tmp_path / "reviews.jsonl"
+    with source.open("w", encoding="utf-8") as fh:
+        for n in range(8):
+            fh.write(json.dumps(_record(example_raw, f"CR-W-{n}", f"Person {n}")) + "\n")
+        fh.write("not json\n")
+
+    one = run_batch(source, tmp_path / "one", jobs=1, produced=ON)
+    two = run_batch(source, tmp_path / "two", jobs=2, produced=ON)
+
+    assert _files(tmp_path / "one") == _files(tmp_path / "two") != {}
+    assert _report(tmp_path / "one") == _report(tmp_path / "two")
+    assert (two.produced, two.failed) == (one.produced, one.failed) == (8, 1)
+
+
+def test_progress_is_told_the_total_and_each_record(folder: Path, tmp_path: Path) -> None:
+    seen: list[int | None] = []
+    rows: list[ReportRow] = []
+
+    def factory(total: int | None):
+        seen.append(total)
+        return rows.append
+
+    run_batch(folder, tmp_path / "out", jobs=1, dry_run=True, progress=factory)
+
+    assert seen == [5]
+    assert len(rows) == 5
+    assert sum(row.status == "failed" for row in rows) == 3
+
+
+def test_terminal_progress_is_quiet_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    callback = terminal_progress(3)
+    callback(ReportRow("CR-1", "x.json", "produced"))
+    captured = capsys.readouterr()
+    assert captured.out == captured.err == ""
+
+
+_KILLED_BATCH = """
+import sys
+from datetime import date
+from pathlib import Path
+from reviewdocs.batch import run_batch
+run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, produced=date(2026, 11, 23))
+"""
+
+
+@pytest.mark.slow
+def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
+    tmp_path: Path, example_raw
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(60):
+        raw = _record(example_raw, f"CR-K-{n:03d}", f"Person {n}")
+        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_BATCH, str(src), str(out)],
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("CR-K-*/*.docx"))) < 20 and process.poll() is None:
+            assert time.monotonic() < deadline, "the batch produced nothing"
+            time.sleep(0.01)
+    finally:
+        # The whole process group, workers too: as a power cut or the OOM killer would.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert not (out / REPORT_NAME).exists(), "the batch finished before it could be killed"
+
+    result = run_batch(src, out, jobs=2, produced=ON)
+
+    rows = _report(out)
+    assert len(rows) == 60
+    assert {row["status"] for row in rows} <= {"produced", "skipped"}
+    assert result.skipped > 0 and result.ok
+    expected = [d for row in rows for d in row["documents"].split(";")]
+    assert len(expected) == 180
+    for relpath in expected:
+        with zipfile.ZipFile(out / relpath) as archive:
+            assert archive.testzip() is None
+    with Register(out / "register.sqlite") as register:
+        paths = [entry.path for entry in register.entries()]
+    assert sorted(paths) == sorted(expected), "a file registered twice, or not at all"
+    assert list(out.rglob("*.part")) == []
