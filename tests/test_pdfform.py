@@ -430,6 +430,41 @@ def test_contradictory_answer_is_reported_never_guessed(blank: dict[str, bytes])
     assert "shows the answer 'Yes' but stores 'No'" in str(caught.value)
 
 
+def test_two_answers_selected_is_reported_never_guessed(blank: dict[str, bytes]) -> None:
+    def both_on(node: DictionaryObject) -> None:
+        for kid in kids(node):
+            kid[NameObject("/AS")] = next(k for k in kid["/AP"]["/N"] if k != "/Off")
+
+    form = edit_field(blank["carer_support_plan"], "findings.urgent_need", both_on)
+    with pytest.raises(InputError) as caught:
+        read_form_bytes(form)
+    assert caught.value.errors == {
+        "findings.urgent_need": ["More than one answer is selected: choose one."]
+    }
+
+
+def test_a_form_saved_incrementally_reads_its_latest_answers(
+    blank: dict[str, bytes], example_raw: dict[str, Any], tmp_path: Path
+) -> None:
+    """PDF readers often append changes to the end of the file instead of rewriting it."""
+    path = tmp_path / "form.pdf"
+    path.write_bytes(fill_with_pymupdf(blank["carer_support_plan"], field_values(example_raw)))
+    doc = pymupdf.open(path)
+    for page in doc:
+        for widget in page.widgets():
+            if widget.field_name == "findings.needs.changed" and widget.on_state() == "Yes":
+                widget.field_value = widget.on_state()
+                widget.update()
+            if widget.field_name == "subject.preferred_name":
+                widget.field_value = "Mo"
+                widget.update()
+    doc.saveIncr()
+    doc.close()
+    raw = read_form(path)
+    assert raw["findings"]["needs"]["changed"] is True
+    assert raw["subject"]["preferred_name"] == "Mo"
+
+
 def test_choice_value_is_read_from_its_export_value_or_its_label(blank: dict[str, bytes]) -> None:
     def pick_label(node: DictionaryObject) -> None:
         node[NameObject("/V")] = TextStringObject("Telephone")
