@@ -37,6 +37,19 @@ from reviewdocs.pdfform._layout import (
 
 _OFF = "Off"
 _MAX_DEPTH = 32
+# What pypdf raises on a broken file: its own errors, and plain Python ones from
+# objects that are not what the PDF format says they should be.
+_PYPDF_FAILURES = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    RecursionError,
+    zlib.error,
+)
 _HOW_TO_GET_ONE = "Make a blank form with `reviewdocs form --out FORM.pdf`"
 
 
@@ -114,9 +127,7 @@ def _extract(data: bytes, source: str | None) -> dict[str, _PdfField]:
             out: dict[str, _PdfField] = {}
             for ref in acro.get("/Fields") or []:
                 _walk(ref.get_object(), "", {}, out, set(), 0)
-    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-        raise _refuse(_damaged(), source) from None
-    except (RecursionError, zlib.error, AssertionError):
+    except _PYPDF_FAILURES:
         raise _refuse(_damaged(), source) from None
     if not out:
         raise _refuse(
