@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from reviewdocs import codes
 from reviewdocs.decision import decide
 from reviewdocs.errors import InputError, SharingError
 from reviewdocs.register import Register
@@ -606,3 +607,102 @@ def test_a_withheld_name_goes_from_every_part_including_the_title_property(
         assert leaks(needle, files) == [], needle
     with zipfile.ZipFile(files[0]) as zf:
         assert "docProps/core.xml" in zf.namelist(), "the title property was searched too"
+
+
+def test_a_second_share_sends_nothing_twice_unless_a_recipient_is_named(
+    example_raw: dict[str, Any], tmp_path: Path
+) -> None:
+    review = four_recipients(example_raw)
+    with Register(tmp_path / "r.sqlite") as reg:
+        share(review, tmp_path, register=reg, produced=ON)
+        again = share(review, tmp_path, register=reg, produced=ON)
+        named = share(review, tmp_path, recipients=["sister"], register=reg, produced=ON)
+    assert [item.relpath for item in again.produced] == []
+    assert again.subject_already_had
+    assert {p.recipient_id for p in again.already_had} == {"housing", "sister", "brother"}
+    assert [item.path.name for item in named.produced] == [
+        "review_record-sister.docx",
+        "sharing_cover_letter-sister.docx",
+    ]
+
+
+def test_a_recipient_copy_is_a_docx_whatever_format_the_subject_prefers(
+    example_raw: dict[str, Any], tmp_path: Path
+) -> None:
+    raw = copy.deepcopy(example_raw)
+    review = make_review(raw, [recipient("sister", "requested_by_subject")], consent=False)
+    review["subject"]["preferred_format"] = "pdf"
+    with Register(tmp_path / "r.sqlite") as reg:
+        result = share(review, tmp_path, recipients=["sister"], register=reg, produced=ON)
+    assert {item.fmt for item in result.produced} == {"docx"}
+
+
+SECRET = "Quill & <Harbour> 77"
+
+
+def with_secret_at(raw: dict[str, Any], path: str, secret: str) -> dict[str, Any]:
+    """``raw`` with ``secret`` at the dotted ``path`` (and the optional people present)."""
+    raw = copy.deepcopy(raw)
+    raw.setdefault("advocate", {"name": "Jo Park", "organisation": "Voice", "email": None})
+    raw["subject"].setdefault("appropriate_person", {"name": "Sue Bell", "relationship": "sister"})
+    raw["participants"] = [
+        {"name": "Ann Hill", "role": "family", "consented": True, "view": "Fine."}
+    ]
+    *parents, leaf = path.split(".")
+    node: Any = raw
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    old = node[leaf]
+    node[leaf] = [secret, *old[1:]] if isinstance(old, list) else secret
+    # Quoted elsewhere too, where the redaction must follow it.
+    raw["narrative"]["informal_support"] = f"Ann said {secret} matters."
+    return raw
+
+
+REDACTABLE = [
+    "subject.address",
+    "subject.email",
+    "subject.phone",
+    "subject.communication_needs",
+    "subject.appropriate_person.name",
+    "cared_for.name",
+    "advocate.name",
+    "participants.0.name",
+    "participants.0.view",
+    "findings.needs.evidence",
+    "findings.views.subject",
+    "findings.outcomes.work_education_training_recreation",
+    "findings.information_and_advice",
+    "narrative.plan_elements",
+]
+
+
+@pytest.mark.parametrize("path", REDACTABLE)
+def test_a_redacted_value_leaves_no_trace(
+    example_raw: dict[str, Any], tmp_path: Path, path: str
+) -> None:
+    secret = "quill.harbour@example.org" if path.endswith("email") else SECRET
+    raw = with_secret_at(example_raw, path, secret)
+    review = make_review(
+        raw, [recipient("sister", "requested_by_subject", redact=[path])], consent=False
+    )
+    with Register(tmp_path / "r.sqlite") as reg:
+        result = share(review, tmp_path, recipients=["sister"], register=reg, produced=ON)
+    files = [item.path for item in result.produced]
+    assert leaks(secret, files) == []
+    assert leaks("arbour", files) == []
+
+
+@pytest.mark.parametrize("code", sorted(codes.SECTIONS))
+def test_an_omitted_section_leaves_no_trace(
+    example_raw: dict[str, Any], tmp_path: Path, code: str
+) -> None:
+    raw = copy.deepcopy(example_raw)
+    raw["narrative"][code] = f"Narrative {SECRET} here."
+    review = make_review(
+        raw, [recipient("sister", "requested_by_subject", omit_sections=[code])], consent=False
+    )
+    with Register(tmp_path / "r.sqlite") as reg:
+        result = share(review, tmp_path, recipients=["sister"], register=reg, produced=ON)
+    files = [item.path for item in result.produced]
+    assert leaks("Harbour", files) == []

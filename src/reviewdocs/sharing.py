@@ -24,6 +24,7 @@ WITHHELD_MARK: Final = "[withheld]"
 """What replaces withheld text found inside other free text: it says nothing of what."""
 
 SUBJECT: Final = "subject"
+RECORD: Final = "review_record"
 
 SECTION_DATA: Final[Mapping[str, tuple[str, ...]]] = {
     # 003 "The following information must be clearly but proportionately recorded":
@@ -649,6 +650,7 @@ class ShareResult:
     shared: list[ShareDecision] = field(default_factory=list)
     refused: list[ShareDecision] = field(default_factory=list)
     subject_already_had: bool = False
+    already_had: list[ShareDecision] = field(default_factory=list)
     advocate_note: str = ""
 
     def summary(self) -> str:
@@ -659,6 +661,11 @@ class ShareResult:
             lines.append(f"  copy for {who}{part}: {plan.reason}")
         if self.subject_already_had:
             lines.append("  the person already has this version of the record.")
+        for plan in self.already_had:
+            lines.append(
+                f"  {plan.recipient_name} already has this version (name them with "
+                "--recipient to send it again)."
+            )
         for plan in self.refused:
             lines.append(f"  {plan.reason}")
         if self.advocate_note:
@@ -709,11 +716,13 @@ def share(
 ) -> ShareResult:
     """Produce the record copies and cover letters the sharing rules allow.
 
-    Without ``recipients``: the subject (unless the register shows they already have
-    the latest version) and every listed recipient. Each allowed recipient gets
-    ``review_record-<id>`` and ``sharing_cover_letter-<id>``; each refusal is stated
-    in plain words and recorded in the register. The copies are of the latest version
-    of the record in the register (amendments applied).
+    Without ``recipients``: the subject and every listed recipient, except those the
+    register shows already have the latest version; naming a recipient issues their
+    copy again. Each allowed recipient gets ``review_record-<id>`` and
+    ``sharing_cover_letter-<id>`` (DOCX unless ``fmt`` says otherwise: the subject's
+    preferred format is theirs, not the recipient's); each refusal is stated in plain
+    words and recorded in the register. The copies are of the latest version of the
+    record in the register (amendments applied).
     """
     from reviewdocs import amend as amend_mod
     from reviewdocs.pipeline import produce, production_date
@@ -727,9 +736,10 @@ def share(
     on = production_date(review, produced)
     review_id = review["review"]["id"]
     result = ShareResult(review_id=review_id, version=current.version)
+    holders = {e.recipient_id for e in register.recipients_of(review_id, RECORD, current.version)}
     for plan in plans:
         if plan.is_subject:
-            if _subject_has(register, review_id, current.version):
+            if None in holders:
                 result.subject_already_had = True
                 continue
             result.produced += produce(
@@ -751,6 +761,8 @@ def share(
         elif not plan.allowed:
             register.add_refusal(review_id, plan.recipient_id, plan.recipient_name, plan.reason, on)
             result.refused.append(plan)
+        elif not recipients and plan.recipient_id in holders:
+            result.already_had.append(plan)
         else:
             result.produced += produce_copy(
                 content,
@@ -763,7 +775,7 @@ def share(
                 version=current.version,
                 amendment=current.amendment,
                 previous=current.previous,
-                fmt=fmt,
+                fmt=fmt or "docx",
             )
             result.shared.append(plan)
     return result
@@ -830,12 +842,6 @@ def _amendment_for_copy(
     patterns = withheld_patterns(review, plan.omit_sections, plan.redact_paths)
     scrubbed: dict[str, Any] = _scrub(out, patterns)
     return scrubbed
-
-
-def _subject_has(register: Any, review_id: str, version: int) -> bool:
-    return any(
-        e.recipient_id is None for e in register.recipients_of(review_id, "review_record", version)
-    )
 
 
 def _load(review_or_path: Mapping[str, Any] | Path | str) -> Mapping[str, Any]:
