@@ -563,3 +563,22 @@ def test_docxtpl_rich_text_in_a_run_tag_keeps_its_formatting() -> None:
     )
     assert texts(out) == ["Note: Urgent"]
     assert any(run.bold for run in opened(out).paragraphs[0].runs if run.text == "Urgent")
+
+
+def test_plain_tags_spanning_paragraphs_are_fine_and_pass_the_check(tmp_path: Path) -> None:
+    # The body of this loop closes the paragraph and opens the next: repeatable.
+    template = make_template(
+        ["Steps: {% for p in review.participants %}{{ p.name }}", "{% endfor %}"]
+    )
+    out = render(template, {"review": {"participants": [{"name": "Ann"}, {"name": "Bo"}]}})
+    assert texts(out) == ["Steps: Ann", "Bo", ""]
+    assert check_template(_write(tmp_path, template), KNOWN) == []
+
+
+def test_check_reports_a_loop_that_would_break_word_structure(tmp_path: Path) -> None:
+    template = make_template(
+        ["{% for p in review.participants %}{{ p.name }}"], table=[["{% endfor %}"]]
+    )
+    problems = check_template(_write(tmp_path, template), KNOWN)
+    assert len(problems) == 1
+    assert "{%p for ... %}" in problems[0]

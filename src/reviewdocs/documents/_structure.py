@@ -59,6 +59,8 @@ class _Checker:
             for child in node.nodes:
                 if isinstance(child, nodes.TemplateData):
                     state = self.text(child.data, state, child.lineno)
+                elif state.inside is not None and not state.inside[2]:
+                    raise _Unproven()  # a value inside an element tag but not in quotes
             return state
         if isinstance(node, nodes.If):
             return self._if(node, state)
@@ -101,7 +103,9 @@ class _Checker:
                 )
             )
         self.block(node.else_, state)
-        return state
+        # What follows the loop was written to follow its body: go on from there, so
+        # one misplaced tag is reported once.
+        return end
 
     def text(self, data: str, state: _State, lineno: int) -> _State:
         stack = list(state.stack)
