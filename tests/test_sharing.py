@@ -443,7 +443,7 @@ def leaks(needle: str, files: list[Path]) -> list[str]:
     escaped = {needle, html.escape(needle, quote=False), html.escape(needle, quote=True)}
     squeezed = re.sub(r"\s+", " ", needle)
     for path in files:
-        if needle.lower() in path.name.lower():
+        if needle in path.name:
             found.append(f"file name {path.name}")
         for part, xml in docx_parts(path).items():
             if needle in part:
@@ -502,7 +502,8 @@ def baseline_texts(tmp: str) -> tuple[str, ...]:
     that already appears here is part of the template, not a leak."""
     raw = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     files = share_brother(leaky_review(raw, "Placeholder Lane"), Path(tmp))
-    return tuple(f for path in files for xml in docx_parts(path).values() for f in readings(xml))
+    texts = [f for path in files for xml in docx_parts(path).values() for f in readings(xml)]
+    return (*texts, *(path.name for path in files))
 
 
 def test_the_leak_test_finds_text_that_is_there(
@@ -691,6 +692,38 @@ def test_a_redacted_value_leaves_no_trace(
     files = [item.path for item in result.produced]
     assert leaks(secret, files) == []
     assert leaks("arbour", files) == []
+
+
+@pytest.mark.parametrize(
+    ("secret_at", "withheld"),
+    [
+        ("advocate.name", "advocate"),
+        ("subject.appropriate_person.name", "subject.appropriate_person"),
+        ("cared_for.name", "cared_for"),
+        ("participants.0.name", "participants.0"),
+        ("participants.0.view", "participants[]"),
+    ],
+    ids=["advocate", "appropriate-person", "cared-for", "one-participant", "every-participant"],
+)
+def test_a_whole_person_withheld_is_absent_not_an_empty_entry(
+    example_raw: dict[str, Any], tmp_path: Path, secret_at: str, withheld: str
+) -> None:
+    raw = with_secret_at(example_raw, secret_at, SECRET)
+    review = make_review(
+        raw, [recipient("rel-1", "requested_by_subject", redact=[withheld])], consent=False
+    )
+    copy_review = redact(review, [], [withheld])
+    with Register(tmp_path / "r.sqlite") as reg:
+        result = share(review, tmp_path, recipients=["rel-1"], register=reg, produced=ON)
+    assert leaks("arbour", [item.path for item in result.produced]) == []
+    if withheld.startswith("participants"):
+        assert copy_review["participants"] == []
+    else:
+        *parents, leaf = withheld.split(".")
+        node = copy_review
+        for part in parents:
+            node = node[part]
+        assert node[leaf] is None
 
 
 @pytest.mark.parametrize("code", sorted(codes.SECTIONS))

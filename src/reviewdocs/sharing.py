@@ -570,9 +570,16 @@ def redact(
         for path in SECTION_DATA.get(code, ()):
             for parent, key in _locate(out, _normal_path(path)):
                 parent[key] = _blank(parent[key])
+    removed: list[tuple[list[Any], int]] = []
     for path in _expand(redact_paths):
         for parent, key in _locate(out, _normal_path(path)):
-            parent[key] = _blank(parent[key])
+            if isinstance(parent, list) and isinstance(parent[key], Mapping):
+                removed.append((parent, key))
+            elif isinstance(parent, dict) and key in _OPTIONAL_OBJECTS:
+                parent[key] = None
+            else:
+                parent[key] = _blank(parent[key])
+    _remove_items(removed)
     # The council's own name, address and staff are not about the person: a town
     # shared with the person's address must not vanish from the complaints contact.
     kept = {key: out["review"].get(key) for key in _NOT_SCRUBBED}
@@ -580,6 +587,26 @@ def redact(
     out["review"].update(kept)
     out["sharing"] = {"consent_to_share": None, "recipients": []}
     return out
+
+
+_OPTIONAL_OBJECTS: Final = (
+    "appropriate_person",
+    "advocate",
+    "carer",
+    "cared_for",
+    "joint_organisation",
+)
+"""Whole people or organisations that a review may leave out: withheld, they are absent,
+as if never recorded, rather than present with empty fields (an empty "Advocate:" line
+would tell the reader there is one)."""
+
+
+def _remove_items(removed: Sequence[tuple[list[Any], int]]) -> None:
+    """Withheld list items (a participant) go entirely, not as an empty row. Removed
+    highest index first, so the other indexes named still point where they did."""
+    unique = {(id(items), index): (items, index) for items, index in removed}
+    for items, index in sorted(unique.values(), key=lambda pair: pair[1], reverse=True):
+        del items[index]
 
 
 def without_sharing(review: Mapping[str, Any]) -> dict[str, Any]:
