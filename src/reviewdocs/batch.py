@@ -20,7 +20,6 @@ import contextlib
 import csv
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
 from collections import deque
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
 
 REPORT_NAME: Final = "batch-report.csv"
 REPORT_COLUMNS: Final = ("id", "source", "status", "documents", "error")
-CLAIMS_DIR: Final = ".batch-claims"
 
 Status = Literal["produced", "skipped", "failed", "valid"]
 
@@ -108,7 +106,6 @@ class _Job:
 
     out_dir: Path
     register_path: Path
-    claims_dir: Path
     documents: tuple[str, ...] | None
     fmt: str | None
     variant: str | None
@@ -147,7 +144,6 @@ def run_batch(
     job = _Job(
         out_dir=out_dir,
         register_path=Path(register_path) if register_path else out_dir / DEFAULT_NAME,
-        claims_dir=out_dir / CLAIMS_DIR,
         documents=tuple(documents) if documents else None,
         fmt=fmt,
         variant=variant,
@@ -157,17 +153,12 @@ def run_batch(
     )
     result = BatchResult(report=out_dir / REPORT_NAME, dry_run=dry_run)
     workers = jobs or os.cpu_count() or 1
-    # Claims from a batch that was killed are stale: this batch starts its own.
-    shutil.rmtree(job.claims_dir, ignore_errors=True)
     callback = progress(total) if progress is not None else None
     try:
         with _Report(result.report) as report:
-            seen: dict[str, str] = {}
             rows = _run_here(records, job) if workers == 1 else _run_pool(records, job, workers)
             with contextlib.closing(rows):
                 for row in rows:
-                    if dry_run:
-                        row = _first_use_of_id(row, seen)
                     report.write(row)
                     result.count(row)
                     if callback is not None:
@@ -176,19 +167,7 @@ def run_batch(
         close = getattr(callback, "close", None)
         if close is not None:
             close()
-        shutil.rmtree(job.claims_dir, ignore_errors=True)
     return result
-
-
-def _first_use_of_id(row: ReportRow, seen: dict[str, str]) -> ReportRow:
-    """A dry run writes no claims, so it finds repeated ids here instead."""
-    if row.status != "valid":
-        return row
-    key = safe_id(row.id)
-    first = seen.setdefault(key, row.source)
-    if first == row.source:
-        return row
-    return ReportRow(row.id, row.source, "failed", error=_duplicate_id(row.id, first))
 
 
 def _duplicate_id(review_id: str, first: str) -> str:
@@ -248,12 +227,29 @@ class _Planned:
     template_sha256: str
 
 
+Claim = Callable[[str, str], "str | None"]
+"""``claim(key, source)``: None when ``source`` is the first record with that id in this
+batch, else the first record's source."""
+
+
+class _Claims:
+    """The ids seen so far in this batch (kept by the parent: one place decides)."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def __call__(self, key: str, source: str) -> str | None:
+        first = self._first.setdefault(key, source)
+        return None if first == source else first
+
+
 @dataclass
 class _Worker:
     """The per-process side of a batch: the register connection and, through the
     documents module, this process's compiled templates and PDF converter."""
 
     job: _Job
+    claim: Claim
     _register: Register | None = field(default=None, init=False)
 
     def register(self) -> Register:
@@ -291,13 +287,15 @@ class _Worker:
         decision = None if is_planned(review) else decide(review)
         plan = self._plan(review, decision)
         documents = tuple(item.relpath for item in plan)
-        if self.job.dry_run:
-            return ReportRow(review_id, record.source, "valid", documents)
-        first = self._claim(review_id, record.source)
+        # Ids are compared as folder names (A/1 and A_1 share one): two records in one
+        # folder would write over each other's letters.
+        first = self.claim(safe_id(review_id), record.source)
         if first is not None:
             return ReportRow(
                 review_id, record.source, "failed", error=_duplicate_id(review_id, first)
             )
+        if self.job.dry_run:
+            return ReportRow(review_id, record.source, "valid", documents)
         self._remove_leftovers(review_id)
         missing = self._missing(review_id, plan, input_sha256)
         if not missing:
@@ -323,23 +321,6 @@ class _Worker:
                 template = compiled(document, var, job.font_size)
                 plan.append(_Planned(document, var, ext, relpath, template.sha256))
         return plan
-
-    def _claim(self, review_id: str, source: str) -> str | None:
-        """Claim the id for this record; the source that claimed it first if one did.
-
-        Ids are compared as file names (``A/1`` and ``A_1`` share a folder), because
-        two records in one folder would write over each other's letters.
-        """
-        claims = self.job.claims_dir
-        claims.mkdir(exist_ok=True)
-        path = claims / safe_id(review_id)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text(encoding="utf-8") or "another record"
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(source)
-        return None
 
     def _remove_leftovers(self, review_id: str) -> None:
         # Half-written files of a killed batch; this worker alone holds the id's claim.
@@ -442,7 +423,7 @@ def _one_line(text: str) -> str:
 
 
 def _run_here(records: Iterator[Record], job: _Job) -> Generator[ReportRow, None, None]:
-    worker = _Worker(job)
+    worker = _Worker(job, _Claims())
     try:
         for record in records:
             yield worker.process(record)
@@ -450,12 +431,22 @@ def _run_here(records: Iterator[Record], job: _Job) -> Generator[ReportRow, None
         worker.close()
 
 
-def _worker_main(conn: Connection, job: _Job) -> None:
-    """A worker process: records in, report rows out, until told to stop or orphaned."""
+def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
+    """A worker process: records in, report rows out, until told to stop or orphaned.
+
+    Ids are claimed from the parent over a pipe of their own, so a claim's answer
+    never meets a record sent ahead on ``conn``.
+    """
+
+    def claim(key: str, source: str) -> str | None:
+        claims.send((key, source))
+        answer: str | None = claims.recv()
+        return answer
+
     # Ctrl-C reaches the whole process group: the parent decides, and stops the
     # workers after the record in hand, so no worker dies with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    worker = _Worker(job)
+    worker = _Worker(job, claim)
     try:
         while True:
             try:
@@ -474,6 +465,7 @@ def _worker_main(conn: Connection, job: _Job) -> None:
 class _Handle:
     process: BaseProcess
     conn: Connection
+    claims: Connection
     in_flight: deque[tuple[int, Record]] = field(default_factory=deque)
 
 
@@ -489,14 +481,19 @@ class _Pool:
     def __init__(self, job: _Job, size: int) -> None:
         self.job = job
         self.context = multiprocessing.get_context("spawn")
+        self.claim = _Claims()
         self.handles = [self._start() for _ in range(size)]
 
     def _start(self) -> _Handle:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.job), daemon=True)
+        claims, child_claims = self.context.Pipe()
+        process = self.context.Process(
+            target=_worker_main, args=(child, child_claims, self.job), daemon=True
+        )
         process.start()
         child.close()
-        return _Handle(process, parent)
+        child_claims.close()
+        return _Handle(process, parent, claims)
 
     def send(self, handle: _Handle, seq: int, record: Record) -> None:
         handle.in_flight.append((seq, record))
@@ -505,11 +502,14 @@ class _Pool:
     def receive(self) -> Iterator[tuple[int, ReportRow]]:
         """Results from whichever workers have some (waiting until one does)."""
         busy = [h for h in self.handles if h.in_flight]
-        ready = set(wait([h.conn for h in busy] + [h.process.sentinel for h in busy]))
+        waitables = [h.conn for h in busy] + [h.claims for h in busy]
+        ready = set(wait(waitables + [h.process.sentinel for h in busy]))
         for handle in busy:
-            if handle.conn not in ready and handle.process.sentinel not in ready:
+            if not ready.intersection((handle.conn, handle.claims, handle.process.sentinel)):
                 continue
             try:
+                while handle.claims.poll():
+                    handle.claims.send(self.claim(*handle.claims.recv()))
                 while handle.in_flight and handle.conn.poll():
                     seq, row = handle.conn.recv()
                     handle.in_flight.popleft()
@@ -522,6 +522,7 @@ class _Pool:
     def _replace(self, dead: _Handle) -> Iterator[tuple[int, ReportRow]]:
         dead.process.join()
         dead.conn.close()
+        dead.claims.close()
         code = dead.process.exitcode
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         replacement = self._start()
@@ -551,6 +552,7 @@ class _Pool:
                 handle.process.kill()
                 handle.process.join()
             handle.conn.close()
+            handle.claims.close()
 
 
 def _run_pool(records: Iterator[Record], job: _Job, size: int) -> Generator[ReportRow, None, None]:

@@ -1,0 +1,221 @@
+"""Batch speed against a naive docxtpl loop, side by side in one run (issue 5).
+
+    python bench/bench.py --records 2000 [--jobs N] [--sample 300] [--strict]
+
+Generates N synthetic valid reviews (a JSON Lines file; names, ids, addresses vary),
+then measures, each phase in a fresh process so its peak memory is its own:
+
+  naive      docxtpl as usually written: DocxTemplate(path), render, save, per letter
+  renderer   reviewdocs' compiled template alone: CompiledTemplate.render, one core
+  batch      run_batch on all N records (read, validate, decide, render, write,
+             register) with 1 worker and with one worker per core
+
+and prints letters/s, the ratios and peak RSS, with PASS/FAIL against the issue's
+targets. It is a benchmark, not a test: it exits 0 either way unless --strict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+DOCUMENT = "outcome_letter"
+ON = date(2026, 11, 23)
+TARGET_RENDERER = 1_000.0
+TARGET_RATIO = 20.0
+TARGET_RSS_MB = 200.0
+
+_FIRST = ["Amira", "Ben", "Chloe", "Dev", "Eleanor", "Farid", "Grace", "Hamza", "Isla", "Jon"]
+_LAST = ["Okafor", "Smith", "Nowak", "Patel", "Hughes", "Khan", "Evans", "Murphy", "Ali", "Reid"]
+_STREETS = ["Mill Lane", "Church Street", "Station Road", "Orchard Close", "The Green"]
+
+
+def _records(count: int) -> Any:
+    """Synthetic valid reviews: the spec example with a different person each time."""
+    base = json.loads((ROOT / "tests" / "data" / "example-carer-light-touch.json").read_text())
+    base["subject"]["preferred_format"] = "standard"
+    for n in range(count):
+        raw = copy.deepcopy(base)
+        first, last = _FIRST[n % 10], _LAST[(n // 10) % 10]
+        raw["review"]["id"] = f"BENCH-{n:07d}"
+        raw["subject"]["name"] = f"{first} {last}"
+        raw["subject"]["preferred_name"] = first
+        raw["subject"]["reference"] = f"CAR-{n:07d}"
+        raw["subject"]["address"] = [f"{n % 200 + 1} {_STREETS[n % 5]}", "Exampleton"]
+        yield raw
+
+
+def _peak_mb() -> tuple[float, float]:
+    """(this process, its largest finished child) peak RSS in MB (Linux reports KB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def _contexts(source: Path, count: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    from reviewdocs.decision import decide
+    from reviewdocs.documents.context import build_context
+    from reviewdocs.schemas import validate_review
+
+    out = []
+    with source.open(encoding="utf-8") as fh:
+        for _, line in zip(range(count), fh, strict=False):
+            review = validate_review(json.loads(line))
+            decision = decide(review)
+            context = build_context(review, decision, document=DOCUMENT, produced=ON)
+            out.append((review, context))
+    return out
+
+
+def phase_naive(source: Path, sample: int, work: Path) -> dict[str, float]:
+    from docxtpl import DocxTemplate
+
+    from reviewdocs.documents import template_path
+    from reviewdocs.documents.engine import make_environment
+
+    path = template_path(DOCUMENT)
+    contexts = [context for _, context in _contexts(source, sample)]
+    env = make_environment()
+    start = time.perf_counter()
+    for n, context in enumerate(contexts):
+        template = DocxTemplate(path)
+        template.render(context, jinja_env=env)
+        template.save(work / f"naive-{n}.docx")
+    seconds = time.perf_counter() - start
+    return {"letters": len(contexts), "seconds": seconds}
+
+
+def phase_renderer(source: Path, renders: int, _work: Path) -> dict[str, float]:
+    from reviewdocs.documents import compiled
+
+    template = compiled(DOCUMENT)
+    contexts = [context for _, context in _contexts(source, min(renders, 500))]
+    template.render(contexts[0])  # the first render warms Jinja's caches
+    start = time.perf_counter()
+    for n in range(renders):
+        template.render(contexts[n % len(contexts)])
+    seconds = time.perf_counter() - start
+    return {"letters": renders, "seconds": seconds}
+
+
+def phase_batch(source: Path, jobs: int, work: Path) -> dict[str, float]:
+    from reviewdocs.batch import run_batch
+
+    start = time.perf_counter()
+    result = run_batch(source, work / f"out-{jobs}", jobs=jobs, documents=[DOCUMENT], produced=ON)
+    seconds = time.perf_counter() - start
+    if result.failed:
+        raise SystemExit(f"bench: {result.failed} record(s) failed; see {result.report}")
+    return {"letters": result.produced, "seconds": seconds}
+
+
+PHASES = {"naive": phase_naive, "renderer": phase_renderer, "batch": phase_batch}
+
+
+def _run_phase(name: str, source: Path, amount: int, work: Path) -> dict[str, float]:
+    """One phase in a fresh interpreter, so peak RSS is that phase's alone."""
+    command = [sys.executable, __file__, "--phase", name, str(source), str(amount), str(work)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _child(name: str, source: Path, amount: int, work: Path) -> None:
+    figures = PHASES[name](source, amount, work)
+    own, children = _peak_mb()
+    figures.update(peak_mb=own, worker_peak_mb=children)
+    print(json.dumps(figures))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=2000, help="records in the batch")
+    parser.add_argument("--sample", type=int, help="letters for the naive loop (<= 300)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--phase", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        name, source, amount, work = args.phase
+        _child(name, Path(source), int(amount), Path(work))
+        return 0
+
+    from reviewdocs.documents import compiled
+
+    records = args.records
+    sample = args.sample or min(records, 300)
+    fields = len(compiled(DOCUMENT).field_paths())
+    with tempfile.TemporaryDirectory(prefix="reviewdocs-bench-") as tmp:
+        work = Path(tmp)
+        source = work / "records.jsonl"
+        with source.open("w", encoding="utf-8") as fh:
+            for raw in _records(records):
+                fh.write(json.dumps(raw) + "\n")
+        print(f"{records} records, {DOCUMENT} ({fields} fields), {args.jobs} worker(s)\n")
+        runs = [
+            ("naive docxtpl (load, render, save)", "naive", sample),
+            ("renderer alone, 1 core", "renderer", max(records, 1000)),
+            ("batch, 1 worker", "batch", 1),
+        ]
+        if args.jobs > 1:
+            runs.append((f"batch, {args.jobs} workers", "batch", args.jobs))
+        results: dict[str, dict[str, float]] = {}
+        for label, phase, amount in runs:
+            figures = _run_phase(phase, source, amount, work)
+            rate = figures["letters"] / figures["seconds"]
+            figures["rate"] = rate
+            results[label] = figures
+            peak = max(figures["peak_mb"], figures["worker_peak_mb"])
+            print(
+                f"  {label:<38} {int(figures['letters']):>7} letters {rate:>9.1f} letters/s"
+                f"   peak RSS {peak:6.1f} MB"
+            )
+
+    naive = results[runs[0][0]]["rate"]
+    renderer = results[runs[1][0]]["rate"]
+    batch_label = runs[-1][0]
+    batch = results[batch_label]["rate"]
+    batch_rss = max(
+        max(f["peak_mb"], f["worker_peak_mb"])
+        for label, f in results.items()
+        if label.startswith("batch")
+    )
+    print(f"\n  renderer / naive: {renderer / naive:6.1f}x")
+    print(f"  batch ({batch_label.split(', ')[1]}) / naive: {batch / naive:6.1f}x")
+    checks = [
+        (
+            f"renderer >= {TARGET_RENDERER:,.0f} letters/s per core",
+            renderer >= TARGET_RENDERER,
+            f"{renderer:,.0f}/s",
+        ),
+        (
+            f"batch >= {TARGET_RATIO:.0f}x the naive loop",
+            batch / naive >= TARGET_RATIO,
+            f"{batch / naive:.1f}x",
+        ),
+        (
+            f"batch peak RSS < {TARGET_RSS_MB:.0f} MB",
+            batch_rss < TARGET_RSS_MB,
+            f"{batch_rss:.1f} MB for {records:,} records (the target is for 100,000)",
+        ),
+    ]
+    print()
+    for what, passed, figure in checks:
+        print(f"  {'PASS' if passed else 'FAIL'}  {what}: {figure}")
+    return 1 if args.strict and not all(passed for _, passed, _ in checks) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
