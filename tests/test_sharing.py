@@ -159,6 +159,32 @@ RULE_CASES = [
         "",
         False,
     ),
+    (
+        "provider-risk-manager-full-but-no-consent",
+        recipient("p", "provider", **PROVIDER, risk_concern=True, manager_decision="full"),
+        False,
+        False,
+        "",
+        False,
+    ),
+    (
+        "provider-consent-but-risk-declined",
+        recipient("p", "provider", **PROVIDER, risk_concern=True, manager_decision="decline"),
+        True,
+        False,
+        "",
+        False,
+    ),
+    (
+        "other-consent-and-risk-partial",
+        recipient(
+            "p", "other", risk_concern=True, manager_decision="partial", omit_sections=["risk"]
+        ),
+        True,
+        True,
+        "manager_decision",
+        True,
+    ),
     ("other-with-consent", recipient("p", "other"), True, True, "consent", False),
     ("other-without-consent", recipient("p", "other"), False, False, "", False),
     (

@@ -191,8 +191,6 @@ def provider_rule(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDecis
             f"{name} consents (003). If {name} asks for {r['name']} to have a copy, record "
             "them as requested by the person.",
         )
-    if r.get("risk_concern"):
-        return _manager_decides(review, r)
     return _with_consent(review, r, because=None, cite=_PROVIDER_CITE)
 
 
@@ -212,8 +210,6 @@ def requested_rule(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDeci
 def other_rule(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDecision:
     """003 "In all other cases a copy of the record can only be shared with any other
     person with the carer's consent"."""
-    if r.get("risk_concern"):
-        return _manager_decides(review, r)
     return _with_consent(review, r, because=None)
 
 
@@ -248,6 +244,10 @@ def _with_consent(
             f"No copy for {r['name']}: {why}{name} has not consented to the record being "
             f"shared ({cite}).",
         )
+    if r.get("risk_concern"):
+        # Consent is necessary, not sufficient: a risk concern still needs the manager
+        # (003 "Concerns about a request" read protectively for every recipient).
+        return _manager_decides(review, r)
     return _allow(r, basis="consent", reason=f"{name} consented to sharing with {r['name']} (003).")
 
 
