@@ -329,3 +329,48 @@ def test_an_amendment_to_a_withheld_section_leaves_no_trace_in_a_partial_copy(
         for needle in (b"SECRETBUDGET", b"SECRETREASON", b"SECRETEVIDENCE", b"SECRETDECISION"):
             assert needle not in blob, (item.relpath, needle)
     assert "supersedes version 1" in text_of(tmp_path / ID / "review_record-v2-michael-evans.docx")
+
+
+def test_an_amendment_dated_before_the_review_is_refused(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="before the review took place"):
+        amend(review, request(date="2026-01-02"), tmp_path, register=shared)
+
+
+def test_amending_a_record_the_register_never_saw_warns_that_nobody_was_sent_it(
+    review: dict[str, Any], tmp_path: Path
+) -> None:
+    with Register(tmp_path / "empty.sqlite") as reg:
+        result = amend(review, request(), tmp_path, register=reg, produced=date(2026, 11, 28))
+    assert "no record of version 1 being given to anyone" in result.summary()
+    assert (tmp_path / ID / "review_record-v2.docx").exists()
+
+
+def test_the_amend_command_reports_the_new_version_and_who_was_sent_it(
+    runner: Any, tmp_path: Path
+) -> None:
+    from reviewdocs.cli import main
+
+    out = tmp_path / "out"
+    shared = runner.invoke(main, ["share", str(SAMPLE), "--out", str(out), "--date", "2026-11-20"])
+    assert shared.exit_code == 0, shared.output
+    amendment = AMENDMENTS / "10-accept-resolution-steps.json"
+    result = runner.invoke(
+        main, ["amend", str(SAMPLE), str(amendment), "--out", str(out), "--date", "2026-11-28"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "version 2 supersedes version 1" in result.output
+    assert "sent to Exampleton Community NHS Trust" in result.output
+    assert "not sent to Michael Evans" in result.output
+
+
+def test_the_amend_command_refuses_a_bad_amendment_by_path(runner: Any, tmp_path: Path) -> None:
+    from reviewdocs.cli import main
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(request(sections={"bogus": "x"})), encoding="utf-8")
+    result = runner.invoke(main, ["amend", str(SAMPLE), str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "sections.bogus: Unknown section code" in result.output
+    assert not (tmp_path / "o" / ID).exists()

@@ -765,3 +765,35 @@ def test_an_omitted_section_leaves_no_trace(
         result = share(review, tmp_path, recipients=["sister"], register=reg, produced=ON)
     files = [item.path for item in result.produced]
     assert leaks("Harbour", files) == []
+
+
+SAMPLE_JOINT = ROOT / "samples" / "10-joint-review-health-sharing.json"
+
+
+def test_the_share_command_lists_copies_and_refusals_and_registers_them(
+    runner: Any, tmp_path: Path
+) -> None:
+    from reviewdocs.cli import main
+
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["share", str(SAMPLE_JOINT), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "copy for Michael Evans (some information withheld)" in result.output
+    listed = runner.invoke(main, ["register", "list", "--register", str(out / "register.sqlite")])
+    assert listed.exit_code == 0
+    assert "review_record v1 standard/docx -> Michael Evans (manager_decision)" in listed.output
+    exported = runner.invoke(
+        main, ["register", "export", "--csv", "-", "--register", str(out / "register.sqlite")]
+    )
+    assert exported.output.splitlines()[0].startswith("status,review_id,document,version")
+
+
+def test_the_share_command_names_an_unknown_recipient(runner: Any, tmp_path: Path) -> None:
+    from reviewdocs.cli import main
+
+    result = runner.invoke(
+        main, ["share", str(SAMPLE_JOINT), "--out", str(tmp_path), "--recipient", "cousin"]
+    )
+    assert result.exit_code == 1
+    assert "Unknown recipient 'cousin'" in result.output
+    assert "Traceback" not in result.output

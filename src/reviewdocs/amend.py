@@ -196,6 +196,7 @@ class AmendResult:
     not_circulated: list[tuple[str, str]] = field(default_factory=list)
     """(recipient name, reason in plain words) for each earlier recipient left out."""
     advocate_note: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if not self.accepted:
@@ -215,6 +216,7 @@ class AmendResult:
                 lines.append(f"  not sent to {name}: {reason}")
             if self.advocate_note:
                 lines.append(f"  {self.advocate_note}")
+        lines += [f"  warning: {warning}" for warning in self.warnings]
         lines += [f"  wrote {item.relpath}" for item in self.produced]
         return "\n".join(lines)
 
@@ -234,11 +236,29 @@ def amend(
     amendment = validate_amendment(amendment)
     if review["review"].get("stage") == "planned" or not review.get("findings"):
         raise ReviewdocsError("The review is planned, not completed: there is no record to amend.")
+    held = review["review"].get("date")
+    if isinstance(held, date) and amendment["date"] < held:
+        raise InputError(
+            {
+                "date": [
+                    f"{amendment['date'].isoformat()} is before the review took place "
+                    f"({held.isoformat()}): is this the amendment for this review?"
+                ]
+            }
+        )
     state = current_record(review, register)
     on = production_date(review, produced)
     if amendment["decision"] == "decline":
-        return _decline(review, amendment, state, out_dir, register, on, input_sha256)
-    return _accept(review, amendment, state, out_dir, register, on, input_sha256)
+        result = _decline(review, amendment, state, out_dir, register, on, input_sha256)
+    else:
+        result = _accept(review, amendment, state, out_dir, register, on, input_sha256)
+    if not register.recipients_of(review["review"]["id"], RECORD, state.version):
+        result.warnings.append(
+            f"The register has no record of version {state.version} being given to anyone: "
+            "if it was, this is not the register it was made with (use --register), and "
+            "the people who had it have not been sent the amended version."
+        )
+    return result
 
 
 def _decline(
