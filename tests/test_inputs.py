@@ -53,24 +53,25 @@ def test_content_decides_not_the_extension(example_raw: dict[str, Any], tmp_path
 
 
 def test_a_pdf_goes_to_the_form_reader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    seen: list[Path] = []
+    seen: list[tuple[bytes, str | None]] = []
 
-    def fake_read_form(path: Path) -> dict[str, Any]:
-        seen.append(path)
+    def fake_read_form_bytes(data: bytes, *, source: str | None = None) -> dict[str, Any]:
+        seen.append((data, source))
         return {"schema_version": 1}
 
-    monkeypatch.setattr("reviewdocs.pdfform.read_form", fake_read_form)
+    monkeypatch.setattr("reviewdocs.pdfform.read_form_bytes", fake_read_form_bytes)
     path = tmp_path / "completed.json"  # a misleading name: the content is a PDF
-    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    content = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    path.write_bytes(content)
     assert read_input(path) == {"schema_version": 1}
-    assert seen == [path]
+    assert seen == [(content, str(path))]
 
 
 def test_form_reader_errors_name_the_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    def broken(path: Path) -> dict[str, Any]:
+    def broken(data: bytes, *, source: str | None = None) -> dict[str, Any]:
         raise InputError("This PDF is not our review form.")
 
-    monkeypatch.setattr("reviewdocs.pdfform.read_form", broken)
+    monkeypatch.setattr("reviewdocs.pdfform.read_form_bytes", broken)
     path = tmp_path / "other.pdf"
     path.write_bytes(b"%PDF-1.4\n")
     assert one_error(path) == f"{path}: This PDF is not our review form."

@@ -93,6 +93,32 @@ class Version(fields.Integer):
         return self.version
 
 
+class _BlankIsMissing:
+    """An optional text left blank is missing (``None``), as an empty form box is.
+
+    Case-management exports write ``""`` for "not recorded"; treating it the same as
+    an absent key keeps the JSON and PDF routes identical and never shows a blank
+    where a template tests for the field.
+    """
+
+    required: bool
+
+    def deserialize(
+        self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any
+    ) -> Any:
+        if not self.required and isinstance(value, str) and not value.strip():
+            return None
+        return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+
+
+class _OptionalString(_BlankIsMissing, fields.String):
+    pass
+
+
+class _OptionalEmail(_BlankIsMissing, fields.Email):
+    pass
+
+
 def Line(*, required: bool = False, max_length: int = NAME_MAX, **kwargs: Any) -> fields.String:
     """A one-line text such as a name; required ones must not be blank."""
     checks: list[Any] = [validate.Length(max=max_length), _printable, _one_line]
@@ -100,7 +126,7 @@ def Line(*, required: bool = False, max_length: int = NAME_MAX, **kwargs: Any) -
         checks.append(_not_blank)
     else:
         kwargs.setdefault("load_default", None)
-    return fields.String(required=required, validate=checks, **kwargs)
+    return _OptionalString(required=required, validate=checks, **kwargs)
 
 
 def Text(*, required: bool = False, max_length: int = TEXT_MAX, **kwargs: Any) -> fields.String:
@@ -110,13 +136,13 @@ def Text(*, required: bool = False, max_length: int = TEXT_MAX, **kwargs: Any) -
         checks.append(_not_blank)
     else:
         kwargs.setdefault("load_default", None)
-    return fields.String(required=required, validate=checks, **kwargs)
+    return _OptionalString(required=required, validate=checks, **kwargs)
 
 
 def Email(*, required: bool = False, **kwargs: Any) -> fields.Email:
     if not required:
         kwargs.setdefault("load_default", None)
-    return fields.Email(
+    return _OptionalEmail(
         required=required, validate=[validate.Length(max=NAME_MAX), _printable], **kwargs
     )
 

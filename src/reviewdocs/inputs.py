@@ -79,15 +79,16 @@ def _parse(path: Path, data: bytes) -> dict[str, Any]:
     if not data.strip():
         raise InputError("File is empty.", source=source)
     if data.lstrip().startswith(_PDF_MAGIC):
-        return _read_pdf(path)
+        return _read_pdf(path, data)
     return _parse_json(data, source)
 
 
-def _read_pdf(path: Path) -> dict[str, Any]:
-    from reviewdocs.pdfform import read_form
+def _read_pdf(path: Path, data: bytes) -> dict[str, Any]:
+    # The bytes already read (within the size limit) are parsed; the file is not read twice.
+    from reviewdocs.pdfform import read_form_bytes
 
     try:
-        return read_form(path)
+        return read_form_bytes(data, source=str(path))
     except InputError as err:
         if err.source is None:
             raise InputError(err.errors, source=str(path)) from None

@@ -128,7 +128,7 @@ def produce(
     if decision is None and not is_planned(review):
         from reviewdocs.decision import decide
 
-        decision = decide(review)
+        decision = decide(dict(review))
     docs = list(documents) if documents else documents_for(review, decision)
     _check_documents(review, docs)
     on = production_date(review, produced)
