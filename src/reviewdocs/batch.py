@@ -251,6 +251,7 @@ class _Worker:
     job: _Job
     claim: Claim
     _register: Register | None = field(default=None, init=False)
+    _template_sha256: dict[tuple[str, str], str] = field(default_factory=dict, init=False)
 
     def register(self) -> Register:
         if self._register is None:
@@ -318,8 +319,11 @@ class _Worker:
         for document in docs:
             for var, ext in plan_outputs(review, document, variant=job.variant, fmt=job.fmt):
                 relpath = output_name(review["review"]["id"], document, ext, variant=var)
-                template = compiled(document, var, job.font_size)
-                plan.append(_Planned(document, var, ext, relpath, template.sha256))
+                sha = self._template_sha256.get((document, var))
+                if sha is None:
+                    sha = compiled(document, var, job.font_size).sha256
+                    self._template_sha256[document, var] = sha
+                plan.append(_Planned(document, var, ext, relpath, sha))
         return plan
 
     def _remove_leftovers(self, review_id: str) -> None:
