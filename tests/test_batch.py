@@ -116,6 +116,17 @@ def test_the_summary_says_what_happened(folder: Path, tmp_path: Path) -> None:
     assert str(tmp_path / "out" / REPORT_NAME) in result.summary()
 
 
+def test_a_completed_pdf_form_in_the_folder_is_produced(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "form.pdf").write_bytes((SAMPLES / "form-carer-full.pdf").read_bytes())
+    out = tmp_path / "out"
+    result = run_batch(src, out, jobs=1, produced=ON)
+    [row] = _report(out)
+    assert result.produced == 1, row
+    assert all((out / d).is_file() for d in row["documents"].split(";"))
+
+
 def test_jsonl_bad_line_is_reported_by_line_number(tmp_path: Path, example_raw) -> None:
     source = tmp_path / "reviews.jsonl"
     lines = [
@@ -158,18 +169,16 @@ def test_sample_csv_produces_information_and_delay_letters(tmp_path: Path) -> No
     assert not (out / "CS-2027-0101" / "review_delay_letter.docx").exists()
 
 
-def _csv_with(tmp_path: Path, changes: dict[str, str], drop: tuple[str, ...] = ()) -> Path:
+def _csv_with(tmp_path: Path, changes: dict[str, str]) -> Path:
+    """The sample's first row alone, with some cells changed (or columns added)."""
     with LETTERS_CSV.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    header = [c for c in rows[0] if c not in drop]
-    first = {k: v for k, v in rows[0].items() if k not in drop}
+        first = next(csv.DictReader(fh))
     first.update(changes)
     path = tmp_path / "letters.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(first))
         writer.writeheader()
         writer.writerow(first)
-    assert set(first) >= set(header)
     return path
 
 
@@ -195,6 +204,51 @@ def test_csv_yes_no_words_are_booleans_in_any_case(tmp_path: Path) -> None:
     path = _csv_with(tmp_path, {"subject.has_capacity": "Yes", "subject.in_work": "FALSE"})
     result = run_batch(path, out, jobs=1, dry_run=True)
     assert result.ok, _report(out)
+
+
+def test_csv_list_items_take_their_index(tmp_path: Path) -> None:
+    path = _csv_with(
+        tmp_path,
+        {
+            "participants.0.name": "Ann Helper",
+            "participants.0.role": "family",
+            "participants.0.consented": "yes",
+            "participants.1.name": "",
+            "participants.1.role": "provider",
+            "participants.1.consented": "no",
+        },
+    )
+    out = tmp_path / "out"
+    result = run_batch(path, out, jobs=1, dry_run=True)
+    [row] = _report(out)
+    # Item 0 is complete; item 1 has no name, and the error says which item.
+    assert result.failed == 1
+    assert row["error"] == "participants.1.name: Missing data for required field."
+
+
+def test_csv_row_that_is_not_utf8_fails_alone(tmp_path: Path) -> None:
+    good = LETTERS_CSV.read_bytes()
+    lines = good.split(b"\n")
+    lines[1] = lines[1].replace(b"Margaret", b"Marg\xe9ret")  # Latin-1, as old Excel saves
+    path = tmp_path / "letters.csv"
+    path.write_bytes(b"\n".join(lines))
+    out = tmp_path / "out"
+    result = run_batch(path, out, jobs=1, dry_run=True)
+    rows = _report(out)
+    assert rows[0]["status"] == "failed"
+    assert "Not UTF-8 text on line 2" in rows[0]["error"]
+    assert "CSV UTF-8" in rows[0]["error"]
+    assert result.valid == 4
+
+
+def test_csv_row_with_more_cells_than_columns_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "letters.csv"
+    path.write_text("review.id,subject.name\nCS-1,Ann,Smith\n", "utf-8")
+    out = tmp_path / "out"
+    run_batch(path, out, jobs=1, dry_run=True)
+    [row] = _report(out)
+    assert row["status"] == "failed"
+    assert "3 cells but the header names 2 columns" in row["error"]
 
 
 def test_csv_header_naming_no_input_field_stops_before_anything_is_written(
