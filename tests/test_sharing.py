@@ -297,10 +297,13 @@ def test_every_participant_view_can_be_withheld_with_the_list_syntax(
     assert out["participants"][0]["name"] == "Ann"
 
 
-def test_the_review_id_cannot_be_withheld(example_raw: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", ["review.id", "review.date"])
+def test_what_identifies_the_record_cannot_be_withheld(
+    example_raw: dict[str, Any], path: str
+) -> None:
     review = make_review(example_raw, [], consent=False)
     with pytest.raises(InputError, match="identifies the record"):
-        redact(review, [], ["review.id"])
+        redact(review, [], [path])
 
 
 def test_a_copy_never_lists_the_other_recipients(example_raw: dict[str, Any]) -> None:
@@ -797,3 +800,24 @@ def test_the_share_command_names_an_unknown_recipient(runner: Any, tmp_path: Pat
     assert result.exit_code == 1
     assert "Unknown recipient 'cousin'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_copy_that_cannot_be_made_stops_share_before_any_file_is_written(
+    example_raw: dict[str, Any], tmp_path: Path
+) -> None:
+    review = make_review(
+        example_raw,
+        [
+            recipient("sister", "requested_by_subject"),
+            recipient("aunt", "requested_by_subject", redact=["subject.email", "review.date"]),
+        ],
+        consent=False,
+    )
+    with Register(tmp_path / "r.sqlite") as reg, pytest.raises(InputError) as caught:
+        share(review, tmp_path, register=reg, produced=ON)
+    assert caught.value.errors == {
+        "sharing.recipients.1.redact.1": [
+            "'review.date' identifies the record and cannot be withheld."
+        ]
+    }
+    assert not (tmp_path / "CR-2026-0417").exists()

@@ -88,8 +88,9 @@ COMPANIONS: Final[Mapping[str, tuple[str, ...]]] = {
 _NOT_SCRUBBED: Final = ("id", "local_authority", "practitioner")
 """Parts of ``review`` left as they are when withheld text is searched for elsewhere."""
 
-_NOT_WITHHOLDABLE: Final = ("review.id", "schema_version")
-"""The record's identity: the footer and file name need it (spec section 4)."""
+_NOT_WITHHOLDABLE: Final = ("review.id", "review.date", "schema_version")
+"""The record's identity: the footer, the heading and the file name need it (spec
+section 4: "Every document carries the review id")."""
 
 
 @dataclass(frozen=True)
@@ -522,22 +523,44 @@ def _expand(redact_paths: Sequence[str]) -> list[str]:
     return out
 
 
-def check_withholdable(omit_sections: Sequence[str], redact_paths: Sequence[str]) -> None:
-    """Refuse what cannot be withheld, naming every problem."""
+def check_withholdable(
+    omit_sections: Sequence[str], redact_paths: Sequence[str], *, prefix: str = ""
+) -> None:
+    """Refuse what cannot be withheld, naming every problem (paths under ``prefix``)."""
     problems: dict[str, list[str]] = {}
-    for code in omit_sections:
+    for i, code in enumerate(omit_sections):
         if code not in codes.SECTIONS:
-            problems.setdefault("omit_sections", []).append(f"Unknown section code {code!r}.")
-    for path in redact_paths:
+            problems[f"{prefix}omit_sections.{i}"] = [f"Unknown section code {code!r}."]
+    for i, path in enumerate(redact_paths):
         normal = ".".join(_normal_path(path))
         if not normal:
-            problems.setdefault("redact", []).append("An empty path names nothing to withhold.")
+            problems[f"{prefix}redact.{i}"] = ["An empty path names nothing to withhold."]
         elif normal in _NOT_WITHHOLDABLE:
-            problems.setdefault("redact", []).append(
+            problems[f"{prefix}redact.{i}"] = [
                 f"{path!r} identifies the record and cannot be withheld."
-            )
+            ]
     if problems:
         raise InputError(problems)
+
+
+def check_plans(review: Mapping[str, Any], plans: Sequence[ShareDecision]) -> None:
+    """Every partial copy asked for can be made, checked before any file is written."""
+    listed = list(review["sharing"].get("recipients") or [])
+    problems: dict[str, list[str]] = {}
+    for plan in plans:
+        if not (plan.allowed and plan.partial):
+            continue
+        index = next((i for i, r in enumerate(listed) if r.get("id") == plan.recipient_id), 0)
+        try:
+            check_withholdable(
+                plan.omit_sections, plan.redact_paths, prefix=f"sharing.recipients.{index}."
+            )
+        except InputError as err:
+            problems.update(err.errors)
+    if problems:
+        raise InputError(problems)
+    for plan in plans:
+        check_file_name(plan, review)
 
 
 def redact(
@@ -760,6 +783,7 @@ def share(
     current = amend_mod.current_record(review, register)
     content, decision = current.review, current.decision
     plans = select(plan_sharing(content, decision), recipients)
+    check_plans(content, plans)
     on = production_date(review, produced)
     review_id = review["review"]["id"]
     result = ShareResult(review_id=review_id, version=current.version)
