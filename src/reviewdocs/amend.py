@@ -24,7 +24,13 @@ from reviewdocs import codes
 from reviewdocs._fields import Bool, Choice, Date, Line, StrictSchema, Text
 from reviewdocs.errors import InputError, ReviewdocsError
 from reviewdocs.outputs import safe_id
-from reviewdocs.sharing import ShareDecision, advocate_note, plan_sharing, produce_copy
+from reviewdocs.sharing import (
+    ShareDecision,
+    advocate_note,
+    check_plans,
+    plan_sharing,
+    produce_copy,
+)
 
 RECORD: Final = "review_record"
 LETTER: Final = "amendment_decision_letter"
@@ -314,87 +320,76 @@ def _accept(
     _refuse_overwrite(out_dir, review_id, LETTER, letter_version)
     content = apply_amendment(state.review, amendment, new_version)
     decision = with_sections(state.decision, list(amendment["sections"]))
+    to_send, left_out = circulation(content, decision, amendment, state, register)
+    # Every copy must be makeable before the first file is written.
+    check_plans(content, to_send)
     history = []
     if state.amendment:
         history = [*state.amendment.get("history", []), _without_history(state.amendment)]
     for_render = {**amendment, "history": history}
     previous = {"version": state.version, "produced": state.produced_on}
     result = AmendResult(review_id, True, state.version, new_version)
+    common: dict[str, Any] = {
+        "produced": on,
+        "register": register,
+        "input_sha256": input_sha256,
+        "amendment": for_render,
+        "previous": previous,
+    }
     result.produced += produce(
-        content,
-        out_dir,
-        decision=decision,
-        documents=[RECORD],
-        produced=on,
-        register=register,
-        input_sha256=input_sha256,
-        basis="subject",
-        version=new_version,
-        amendment=for_render,
-        previous=previous,
+        content, out_dir, decision=decision, documents=[RECORD], version=new_version, **common
     )
     register.add_amendment(review_id, state.version, new_version, on, amendment)
     result.produced += produce(
-        content,
-        out_dir,
-        decision=decision,
-        documents=[LETTER],
-        produced=on,
-        register=register,
-        input_sha256=input_sha256,
-        version=letter_version,
-        amendment=for_render,
-        previous=previous,
+        content, out_dir, decision=decision, documents=[LETTER], version=letter_version, **common
     )
     result.advocate_note = advocate_note(content)
-    _circulate(
-        content,
-        decision,
-        amendment,
-        for_render,
-        previous,
-        state,
-        out_dir,
-        register,
-        on,
-        input_sha256,
-        result,
-    )
+    for plan in to_send:
+        result.produced += produce_copy(
+            content,
+            decision,
+            plan,
+            out_dir,
+            version=new_version,
+            basis="amendment_circulation",
+            **common,
+        )
+        result.circulated.append(plan)
+    for recipient_id, who, reason in left_out:
+        result.not_circulated.append((who, reason))
+        note = f"Version {new_version} not sent: {reason}"
+        register.add_refusal(review_id, recipient_id, who, note, on)
     return result
 
 
-def _circulate(
+def circulation(
     content: Mapping[str, Any],
     decision: Mapping[str, Any],
     amendment: Mapping[str, Any],
-    for_render: Mapping[str, Any],
-    previous: Mapping[str, Any],
     state: RecordState,
-    out_dir: Path,
     register: Any,
-    on: date,
-    input_sha256: str,
-    result: AmendResult,
-) -> None:
-    """003 "The amended record should be circulated to the same people as the original
+) -> tuple[list[ShareDecision], list[tuple[str, str, str]]]:
+    """Who is sent the amended record, and (id, name, reason) for who is not.
+
+    003 "The amended record should be circulated to the same people as the original
     record, unless the carer requests otherwise or there is evidence that doing so would
     put the carer or a vulnerable adult or child at risk of harm or abuse".
 
     Protective readings: a recipient with a risk concern recorded now is left out even
     where a manager once allowed a copy (the amended content was not what they
     decided on; ``share --recipient`` sends it once a manager agrees); a recipient the
-    rules no longer allow (consent withdrawn) or no longer listed is left out; each
-    is recorded in the register as "no copy" with the reason.
+    rules no longer allow (consent withdrawn) or no longer listed is left out.
     """
     review_id = content["review"]["id"]
     name = str(content["subject"].get("preferred_name") or content["subject"].get("name"))
     plans = {p.recipient_id: p for p in plan_sharing(content, decision) if not p.is_subject}
+    to_send: list[ShareDecision] = []
+    left_out: list[tuple[str, str, str]] = []
     for earlier in register.recipients_of(review_id, RECORD, state.version):
         if earlier.recipient_id is None:
             continue
         who = earlier.recipient_name or earlier.recipient_id
         plan = plans.get(earlier.recipient_id)
-        reason = ""
         if not amendment["circulate"]:
             reason = f"{name} asked that the amended record is not sent to others (003)."
         elif plan is None:
@@ -406,25 +401,11 @@ def _circulate(
             )
         elif not plan.allowed:
             reason = plan.reason
-        if reason or plan is None:
-            result.not_circulated.append((who, reason))
-            note = f"Version {state.version + 1} not sent: {reason}"
-            register.add_refusal(review_id, earlier.recipient_id, who, note, on)
+        else:
+            to_send.append(plan)
             continue
-        result.produced += produce_copy(
-            content,
-            decision,
-            plan,
-            out_dir,
-            register=register,
-            produced=on,
-            input_sha256=input_sha256,
-            version=state.version + 1,
-            amendment=for_render,
-            previous=previous,
-            basis="amendment_circulation",
-        )
-        result.circulated.append(plan)
+        left_out.append((earlier.recipient_id, who, reason))
+    return to_send, left_out
 
 
 def _without_history(amendment: Mapping[str, Any]) -> dict[str, Any]:
