@@ -6,10 +6,12 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from datetime import date
@@ -385,6 +387,7 @@ def test_terminal_progress_is_quiet_when_not_a_terminal(capsys: pytest.CaptureFi
 
 _KILLED_BATCH = """
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from reviewdocs.batch import run_batch
@@ -434,3 +437,48 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
         paths = [entry.path for entry in register.entries()]
     assert sorted(paths) == sorted(expected), "a file registered twice, or not at all"
     assert list(out.rglob("*.part")) == []
+
+
+def test_a_worker_killed_mid_batch_costs_only_its_record(tmp_path: Path, example_raw) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(60):
+        raw = _record(example_raw, f"CR-X-{n:03d}", f"Person {n}")
+        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    out = tmp_path / "out"
+    results: list[Any] = []
+    batch = threading.Thread(
+        target=lambda: results.append(run_batch(src, out, jobs=2, produced=ON))
+    )
+    batch.start()
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("CR-X-*/*.docx"))) < 10:
+        assert time.monotonic() < deadline and batch.is_alive(), "the batch produced nothing"
+        time.sleep(0.01)
+    os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+    batch.join(timeout=300)
+
+    [result] = results
+    rows = _report(out)
+    failed = [row for row in rows if row["status"] == "failed"]
+    assert len(rows) == 60
+    assert len(failed) == 1, failed
+    assert "worker process stopped while producing this record" in failed[0]["error"]
+    assert result.produced == 59
+
+    again = run_batch(src, out, jobs=1, produced=ON)
+    assert (again.produced, again.skipped, again.failed) == (1, 59, 0)
+
+
+def test_cli_batch_prints_the_summary_and_exits_1_when_a_record_failed(
+    folder: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from reviewdocs.cli import main
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert "2 produced, 0 skipped, 3 failed" in result.output
+    assert (out / REPORT_NAME).is_file()
