@@ -20,7 +20,7 @@ from reviewdocs.inputs import load_review
 from reviewdocs.outputs import sha256_file
 from reviewdocs.register import Register
 from reviewdocs.schemas import validate_review
-from reviewdocs.sharing import share
+from reviewdocs.sharing import plan_sharing, share
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "10-joint-review-health-sharing.json"
@@ -374,3 +374,35 @@ def test_the_amend_command_refuses_a_bad_amendment_by_path(runner: Any, tmp_path
     assert result.exit_code == 1
     assert "sections.bogus: Unknown section code" in result.output
     assert not (tmp_path / "o" / ID).exists()
+
+
+def test_an_earlier_amendment_to_a_withheld_section_is_not_in_a_later_partial_copy(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    from reviewdocs.amend import current_record
+    from reviewdocs.sharing import produce_copy
+
+    first = request(sections={"budget_sufficiency": "OLDSECRET wording"}, reason="OLDREASON money")
+    amend(review, first, tmp_path, register=shared, produced=date(2026, 11, 28))
+    later = request(sections={"budget_sufficiency": "New wording."}, date="2026-12-01")
+    amend(review, later, tmp_path, register=shared, produced=date(2026, 12, 2))
+    state = current_record(review, shared)
+    assert [a["reason"] for a in state.amendment["history"]] == ["OLDREASON money"]
+    (michael,) = [
+        p for p in plan_sharing(state.review, state.decision) if p.recipient_id == "michael-evans"
+    ]
+    made = produce_copy(
+        state.review,
+        state.decision,
+        michael,
+        tmp_path / "copy",
+        register=shared,
+        produced=date(2026, 12, 3),
+        version=state.version,
+        amendment=state.amendment,
+        previous=state.previous,
+    )
+    for item in made:
+        with zipfile.ZipFile(item.path) as zf:
+            blob = b" ".join(zf.read(name) for name in zf.namelist())
+        assert b"OLDSECRET" not in blob and b"OLDREASON" not in blob

@@ -883,16 +883,23 @@ def _amendment_for_copy(
 ) -> dict[str, Any]:
     """An amendment as a partial copy may describe it: only changes to sections the copy
     shows, and no reasons or evidence when it touched a withheld section (they would
-    describe what was withheld)."""
-    out = dict(amendment)
-    changed = dict(amendment.get("sections") or {})
-    touched_withheld = any(code in plan.omit_sections for code in changed)
-    out["sections"] = {c: t for c, t in changed.items() if c not in plan.omit_sections}
-    if touched_withheld:
-        out.update(reason="", evidence="", decision_reason="")
+    describe what was withheld). Earlier amendments in its ``history`` likewise: their
+    text for a withheld section is no longer in the record, so nothing else removes it."""
     patterns = withheld_patterns(review, plan.omit_sections, plan.redact_paths)
-    scrubbed: dict[str, Any] = _scrub(out, patterns)
-    return scrubbed
+
+    def visible(one: Mapping[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in one.items() if k != "history"}
+        changed = dict(one.get("sections") or {})
+        out["sections"] = {c: t for c, t in changed.items() if c not in plan.omit_sections}
+        if any(code in plan.omit_sections for code in changed):
+            out.update(reason="", evidence="", decision_reason="")
+        scrubbed: dict[str, Any] = _scrub(out, patterns)
+        return scrubbed
+
+    result = visible(amendment)
+    if "history" in amendment:
+        result["history"] = [visible(earlier) for earlier in amendment["history"]]
+    return result
 
 
 def _load(review_or_path: Mapping[str, Any] | Path | str) -> Mapping[str, Any]:
