@@ -487,6 +487,7 @@ class _Pool:
         self.context = multiprocessing.get_context("spawn")
         self.claim = _Claims()
         self.handles = [self._start() for _ in range(size)]
+        self._deaths_in_a_row = 0
 
     def _start(self) -> _Handle:
         parent, child = self.context.Pipe()
@@ -501,7 +502,9 @@ class _Pool:
 
     def send(self, handle: _Handle, seq: int, record: Record) -> None:
         handle.in_flight.append((seq, record))
-        handle.conn.send((seq, record))
+        # A worker that has died cannot take it: receive() sees that and replaces it.
+        with contextlib.suppress(OSError):
+            handle.conn.send((seq, record))
 
     def receive(self) -> Iterator[tuple[int, ReportRow]]:
         """Results from whichever workers have some (waiting until one does)."""
@@ -517,6 +520,7 @@ class _Pool:
                 while handle.in_flight and handle.conn.poll():
                     seq, row = handle.conn.recv()
                     handle.in_flight.popleft()
+                    self._deaths_in_a_row = 0
                     yield seq, row
             except (EOFError, OSError):
                 pass
@@ -529,6 +533,14 @@ class _Pool:
         dead.claims.close()
         code = dead.process.exitcode
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        self._deaths_in_a_row += 1
+        if self._deaths_in_a_row > 2 * len(self.handles):
+            # Workers that die before finishing anything would otherwise fail the
+            # whole source one record at a time, each after a fresh start.
+            raise ReviewdocsError(
+                f"Batch worker processes keep stopping ({how}) before finishing any record; "
+                "run with --jobs 1 to see the problem."
+            )
         replacement = self._start()
         self.handles[self.handles.index(dead)] = replacement
         if dead.in_flight:
@@ -550,13 +562,14 @@ class _Pool:
         for handle in self.handles:
             with contextlib.suppress(OSError):
                 handle.conn.send(None)
+            # A worker interrupted while waiting for a claim gets EOF, not a wait.
+            handle.claims.close()
         for handle in self.handles:
             handle.process.join(timeout=30)
             if handle.process.is_alive():
                 handle.process.kill()
                 handle.process.join()
             handle.conn.close()
-            handle.claims.close()
 
 
 def _run_pool(records: Iterator[Record], job: _Job, size: int) -> Generator[ReportRow, None, None]:
