@@ -26,15 +26,10 @@ from hypothesis import strategies as st
 from reviewdocs import codes
 from reviewdocs.decision import decide
 from reviewdocs.errors import InputError, SharingError
+from reviewdocs.redaction import WITHHELD_MARK, redact, withhold_from_decision
 from reviewdocs.register import Register
 from reviewdocs.schemas import validate_review
-from reviewdocs.sharing import (
-    WITHHELD_MARK,
-    plan_sharing,
-    redact,
-    share,
-    withhold_from_decision,
-)
+from reviewdocs.sharing import plan_sharing, share
 
 ON = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parents[1]
