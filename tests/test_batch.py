@@ -354,13 +354,16 @@ def test_two_workers_make_the_same_files_as_one(tmp_path: Path, example_raw) -> 
         for n in range(8):
             fh.write(json.dumps(_record(example_raw, f"CR-W-{n}", f"Person {n}")) + "\n")
         fh.write("not json\n")
+        # A repeated id: the first in the source wins, however many workers there are.
+        fh.write(json.dumps(_record(example_raw, "CR-W-0", "Someone Else")) + "\n")
 
     one = run_batch(source, tmp_path / "one", jobs=1, produced=ON)
     two = run_batch(source, tmp_path / "two", jobs=2, produced=ON)
 
     assert _files(tmp_path / "one") == _files(tmp_path / "two") != {}
     assert _report(tmp_path / "one") == _report(tmp_path / "two")
-    assert (two.produced, two.failed) == (one.produced, one.failed) == (8, 1)
+    assert (two.produced, two.failed) == (one.produced, one.failed) == (8, 2)
+    assert "Person 0" in _text(tmp_path / "two" / "CR-W-0" / "outcome_letter.docx")
 
 
 def test_progress_is_told_the_total_and_each_record(folder: Path, tmp_path: Path) -> None:

@@ -442,8 +442,10 @@ def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
     never meets a record sent ahead on ``conn``.
     """
 
+    current = 0
+
     def claim(key: str, source: str) -> str | None:
-        claims.send((key, source))
+        claims.send((current, key, source))
         answer: str | None = claims.recv()
         return answer
 
@@ -459,10 +461,51 @@ def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
                 return
             if message is None:
                 return
-            seq, record = message
-            conn.send((seq, worker.process(record)))
+            current, record = message
+            conn.send((current, worker.process(record)))
     finally:
         worker.close()
+
+
+class _OrderedClaims:
+    """Claims answered in source order, so that of two records with one id the first in
+    the source is produced, whichever worker reaches its claim first (as with one worker).
+
+    A claim waits only until every earlier record has claimed its id or finished; each
+    worker takes its records in source order, so the earliest waiting claim can always
+    be answered and no worker waits for ever.
+    """
+
+    def __init__(self) -> None:
+        self._claims = _Claims()
+        self._frontier = 0  # every record before this one has claimed or finished
+        self._passed: set[int] = set()
+        self._waiting: dict[int, tuple[Connection, str, str]] = {}
+
+    def request(self, seq: int, conn: Connection, key: str, source: str) -> None:
+        self._waiting[seq] = (conn, key, source)
+        self._answer()
+
+    def passed(self, seq: int) -> None:
+        if seq >= self._frontier:
+            self._passed.add(seq)
+        self._answer()
+
+    def _answer(self) -> None:
+        while True:
+            while self._frontier in self._passed:
+                self._passed.discard(self._frontier)
+                self._frontier += 1
+            ready = sorted(seq for seq in self._waiting if seq <= self._frontier)
+            if not ready:
+                return
+            for seq in ready:
+                # A record sent again after its worker died may ask again: same answer.
+                conn, key, source = self._waiting.pop(seq)
+                with contextlib.suppress(OSError):
+                    conn.send(self._claims(key, source))
+                if seq >= self._frontier:
+                    self._passed.add(seq)
 
 
 @dataclass
@@ -485,7 +528,7 @@ class _Pool:
     def __init__(self, job: _Job, size: int) -> None:
         self.job = job
         self.context = multiprocessing.get_context("spawn")
-        self.claim = _Claims()
+        self.claims = _OrderedClaims()
         self.handles = [self._start() for _ in range(size)]
         self._deaths_in_a_row = 0
 
@@ -516,11 +559,13 @@ class _Pool:
                 continue
             try:
                 while handle.claims.poll():
-                    handle.claims.send(self.claim(*handle.claims.recv()))
+                    seq, key, source = handle.claims.recv()
+                    self.claims.request(seq, handle.claims, key, source)
                 while handle.in_flight and handle.conn.poll():
                     seq, row = handle.conn.recv()
                     handle.in_flight.popleft()
                     self._deaths_in_a_row = 0
+                    self.claims.passed(seq)
                     yield seq, row
             except (EOFError, OSError):
                 pass
@@ -545,6 +590,7 @@ class _Pool:
         self.handles[self.handles.index(dead)] = replacement
         if dead.in_flight:
             seq, record = dead.in_flight.popleft()
+            self.claims.passed(seq)
             yield (
                 seq,
                 ReportRow(
