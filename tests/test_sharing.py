@@ -816,3 +816,41 @@ def test_a_copy_that_cannot_be_made_stops_share_before_any_file_is_written(
         ]
     }
     assert not (tmp_path / "CR-2026-0417").exists()
+
+
+def test_an_omitted_safeguarding_section_is_not_named_anywhere_else(tmp_path: Path) -> None:
+    raw = json.loads((ROOT / "samples" / "07-carer-safeguarding-pause.json").read_text())
+    assert raw["review"]["trigger"] == "safeguarding"
+    review = make_review(
+        raw,
+        [
+            recipient(
+                "sister",
+                "requested_by_subject",
+                risk_concern=True,
+                manager_decision="partial",
+                omit_sections=["safeguarding"],
+            )
+        ],
+        consent=True,
+    )
+    with Register(tmp_path / "r.sqlite") as reg:
+        result = share(review, tmp_path, recipients=["sister"], register=reg, produced=ON)
+    for item in result.produced:
+        for part, xml in docx_parts(item.path).items():
+            assert "safeguard" not in readings(xml)[2].lower(), (item.path.name, part)
+        assert "SA-26-3318" not in " ".join(docx_parts(item.path).values())
+
+
+def test_a_withheld_appropriate_persons_address_takes_its_postcode() -> None:
+    review = {
+        "review": {"id": "R1"},
+        "subject": {
+            "appropriate_person": {"name": "Sue", "address": ["1 Lane"], "postcode": "EX1 1ZZ"}
+        },
+        "narrative": {"risk": "Post to EX1 1ZZ."},
+        "sharing": {},
+    }
+    out = redact(review, [], ["subject.appropriate_person.address"])
+    assert out["subject"]["appropriate_person"]["postcode"] == ""
+    assert out["narrative"]["risk"] == f"Post to {WITHHELD_MARK}."

@@ -71,12 +71,18 @@ SECTION_ACTIONS: Final[Mapping[str, tuple[str, ...]]] = {
     "information_and_advice": ("information_and_advice_follow_up",),
 }
 
+REVEALING_VALUES: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
+    # A value elsewhere in the record that would name an omitted section's subject:
+    # "Why the review took place: A safeguarding concern" tells what was withheld.
+    "safeguarding": (("review.trigger", "safeguarding"),),
+}
+
 COMPANIONS: Final[Mapping[str, tuple[str, ...]]] = {
     # Withholding an address but not its postcode, or a name but not the name the
     # person is known by, would leave the information half there.
     "subject.address": ("subject.postcode",),
     "subject.name": ("subject.preferred_name",),
-    "appropriate_person.address": ("appropriate_person.postcode",),
+    "subject.appropriate_person.address": ("subject.appropriate_person.postcode",),
     "advocate.address": ("advocate.postcode",),
 }
 
@@ -287,6 +293,10 @@ def redact(
         for path in SECTION_DATA.get(code, ()):
             for parent, key in _locate(out, _normal_path(path)):
                 parent[key] = _blank(parent[key])
+        for path, value in REVEALING_VALUES.get(code, ()):
+            for parent, key in _locate(out, _normal_path(path)):
+                if parent[key] == value:
+                    parent[key] = None
     removed: list[tuple[list[Any], int]] = []
     for path in _expand(redact_paths):
         for parent, key in _locate(out, _normal_path(path)):
