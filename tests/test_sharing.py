@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -854,3 +855,57 @@ def test_a_withheld_appropriate_persons_address_takes_its_postcode() -> None:
     out = redact(review, [], ["subject.appropriate_person.address"])
     assert out["subject"]["appropriate_person"]["postcode"] == ""
     assert out["narrative"]["risk"] == f"Post to {WITHHELD_MARK}."
+
+
+def blocks(path: Path) -> dict[str, list[str]]:
+    """The record's paragraphs grouped under their headings (Heading 1 and 2)."""
+    out: dict[str, list[str]] = {}
+    heading = ""
+    for paragraph in docx.Document(str(path)).paragraphs:
+        if paragraph.style is not None and paragraph.style.name.startswith(("Heading", "Title")):
+            heading = paragraph.text
+            out.setdefault(heading, [])
+        elif paragraph.text.strip():
+            out.setdefault(heading, []).append(paragraph.text)
+    return out
+
+
+DIFFERENTIAL_SAMPLES = [
+    "03-julie-and-peter-reassessment",
+    "04-ahmed-combined-review-disagreement",
+    "07-carer-safeguarding-pause",
+    "08-carer-liberty-cared-for-lacks-capacity",
+]
+
+
+@pytest.mark.parametrize("sample", DIFFERENTIAL_SAMPLES)
+def test_what_only_an_omitted_section_said_appears_nowhere_in_the_copy(
+    sample: str, tmp_path: Path
+) -> None:
+    """For each section of the full copy: omit it, and none of the sentences that only
+    that section carried may appear anywhere in the partial copy."""
+    raw = json.loads((ROOT / "samples" / f"{sample}.json").read_text(encoding="utf-8"))
+    full_review = make_review(raw, [recipient("x", "requested_by_subject")], consent=True)
+    decision = decide(full_review)
+    with Register(tmp_path / "full.sqlite") as reg:
+        (full, _) = share(full_review, tmp_path / "full", recipients=["x"], register=reg).produced
+    full_blocks = blocks(full.path)
+    checked = 0
+    for code in decision["required_sections"]:
+        review = make_review(
+            raw, [recipient("x", "requested_by_subject", omit_sections=[code])], consent=True
+        )
+        with Register(tmp_path / f"{code}.sqlite") as reg:
+            made = share(review, tmp_path / code, recipients=["x"], register=reg).produced
+        copy_blocks = blocks(made[0].path)
+        # The section's heading goes (with the outcome, its steps and the next review
+        # date go the parts of the record that repeat them).
+        gone = set(full_blocks) - set(copy_blocks)
+        assert gone, code
+        elsewhere = {line for h, lines in full_blocks.items() if h not in gone for line in lines}
+        only_here = [line for h in gone for line in full_blocks[h] if line not in elsewhere]
+        text = " ".join(readings(docx_parts(item.path)["word/document.xml"])[2] for item in made)
+        for line in only_here:
+            assert line not in text, (code, line)
+        checked += len(only_here)
+    assert checked, "the omitted sections carried sentences of their own"
