@@ -173,3 +173,26 @@ def test_two_worker_processes_writing_at_once_lose_nothing(tmp_path: Path) -> No
     with Register(Path(path)) as reg:
         ids = {e.review_id for e in reg.entries()}
     assert len(ids) == 400
+
+
+def _add_in_child(reg: Register, n: int) -> None:
+    reg.add(entry(review_id=f"child-{n}"))
+
+
+def test_a_register_opened_before_fork_works_in_the_forked_worker(tmp_path: Path) -> None:
+    with Register(tmp_path / "r.sqlite") as reg:
+        reg.add(entry(review_id="parent"))
+        ctx = multiprocessing.get_context("fork")
+        workers = [ctx.Process(target=_add_in_child, args=(reg, n)) for n in range(2)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        assert [w.exitcode for w in workers] == [0, 0]
+        reg.add(entry(review_id="parent-again"))
+        assert sorted(e.review_id for e in reg.entries()) == [
+            "child-0",
+            "child-1",
+            "parent",
+            "parent-again",
+        ]

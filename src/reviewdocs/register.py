@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -164,25 +165,42 @@ class Register:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._conn = self._connect()
+        self._pid = os.getpid()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
-        except (OSError, sqlite3.Error) as exc:
-            raise RegisterError(f"Cannot open the register {self.path}: {exc}.") from exc
-        # Autocommit mode: transactions are opened explicitly and kept short.
-        self._db.isolation_level = None
-        try:
-            self._db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self._retry(self._enable_wal)
             self._retry(self._migrate)
         except sqlite3.DatabaseError as exc:
-            self._db.close()
+            self._conn.close()
             raise RegisterError(
                 f"{self.path} is not a reviewdocs register (SQLite said: {exc})."
             ) from exc
         except BaseException:
-            self._db.close()
+            self._conn.close()
             raise
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
+            # Autocommit mode: transactions are opened explicitly and kept short.
+            conn.isolation_level = None
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        except (OSError, sqlite3.Error) as exc:
+            raise RegisterError(f"Cannot open the register {self.path}: {exc}.") from exc
+        return conn
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        # SQLite connections must not cross fork(): a batch worker forked after the
+        # register was opened gets a connection of its own.
+        if self._pid != os.getpid():
+            # The parent's connection is kept, never closed here: closing it in the
+            # child could checkpoint or unlock a database the parent is still using.
+            self._inherited = self._conn
+            self._conn = self._connect()
+            self._pid = os.getpid()
+        return self._conn
 
     # -- schema ---------------------------------------------------------------
 
@@ -424,7 +442,8 @@ class Register:
     # -- lifetime -------------------------------------------------------------
 
     def close(self) -> None:
-        self._db.close()
+        if self._pid == os.getpid():
+            self._conn.close()
 
     def __enter__(self) -> Register:
         return self
