@@ -152,7 +152,7 @@ def run_batch(
         dry_run=dry_run,
     )
     result = BatchResult(report=out_dir / REPORT_NAME, dry_run=dry_run)
-    workers = jobs or os.cpu_count() or 1
+    workers = jobs or _cores()
     callback = progress(total) if progress is not None else None
     try:
         with _Report(result.report) as report:
@@ -168,6 +168,14 @@ def run_batch(
         if close is not None:
             close()
     return result
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _duplicate_id(review_id: str, first: str) -> str:
