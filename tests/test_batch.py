@@ -485,3 +485,11 @@ def test_cli_batch_prints_the_summary_and_exits_1_when_a_record_failed(
     assert result.exit_code == 1, result.output
     assert "2 produced, 0 skipped, 3 failed" in result.output
     assert (out / REPORT_NAME).is_file()
+
+
+def test_dry_run_refuses_a_record_letter_for_a_planned_review(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_batch(LETTERS_CSV, out, jobs=1, dry_run=True, documents=["outcome_letter"])
+    rows = _report(out)
+    assert result.failed == 5
+    assert all(row["error"].startswith("review.stage: The review is planned") for row in rows)
