@@ -406,3 +406,27 @@ def test_an_earlier_amendment_to_a_withheld_section_is_not_in_a_later_partial_co
         with zipfile.ZipFile(item.path) as zf:
             blob = b" ".join(zf.read(name) for name in zf.namelist())
         assert b"OLDSECRET" not in blob and b"OLDREASON" not in blob
+
+
+@pytest.mark.parametrize(
+    ("requested_by", "expected"),
+    [
+        ("Dorothy Evans", []),
+        ("Karen Evans", ["make sure Dot was consulted"]),
+        ("A. Stranger", ["make sure Dot was consulted", "not recorded as taking part"]),
+    ],
+    ids=["the-person", "someone-involved", "someone-not-involved"],
+)
+def test_who_asked_is_checked_against_the_review(
+    review: dict[str, Any], shared: Register, tmp_path: Path, requested_by: str, expected: list[str]
+) -> None:
+    result = amend(
+        review,
+        request(requested_by=requested_by, decision="decline"),
+        tmp_path,
+        register=shared,
+        produced=date(2026, 11, 28),
+    )
+    assert len(result.warnings) == len(expected)
+    for warning, words in zip(result.warnings, expected, strict=True):
+        assert words in warning

@@ -258,6 +258,7 @@ def amend(
         result = _decline(review, amendment, state, out_dir, register, on, input_sha256)
     else:
         result = _accept(review, amendment, state, out_dir, register, on, input_sha256)
+    result.warnings += requester_warnings(review, amendment)
     if not register.recipients_of(review["review"]["id"], RECORD, state.version):
         result.warnings.append(
             f"The register has no record of version {state.version} being given to anyone: "
@@ -265,6 +266,29 @@ def amend(
             "the people who had it have not been sent the amended version."
         )
     return result
+
+
+def requester_warnings(review: Mapping[str, Any], amendment: Mapping[str, Any]) -> list[str]:
+    """Reminders about who asked: 003 "Sometimes the carer or anyone else that was
+    involved in the review may ask for amendments" and "If the carer whose review it is
+    has not made the request, consult with them". Warnings, not errors: the record may
+    not list everyone who took part, and the consultation happens outside this tool."""
+    subject = review["subject"]
+    who = amendment["requested_by"].strip().casefold()
+    own = {str(subject.get(k) or "").casefold() for k in ("name", "preferred_name")}
+    if who in own:
+        return []
+    people = [subject.get("appropriate_person"), review.get("advocate"), review.get("carer")]
+    people += list(review.get("participants") or [])
+    involved = {str(p.get("name") or "").casefold() for p in people if isinstance(p, Mapping)}
+    name = subject.get("preferred_name") or subject.get("name")
+    out = [f"{amendment['requested_by']} is not {name}: make sure {name} was consulted (003)."]
+    if who not in involved:
+        out.append(
+            f"{amendment['requested_by']} is not recorded as taking part in the review; 003 "
+            "expects requests from the person or someone involved in the review."
+        )
+    return out
 
 
 def _decline(
