@@ -661,7 +661,20 @@ class _Bar:
     def __init__(self, total: int | None) -> None:
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total, unit="record", file=sys.stderr, dynamic_ncols=True)
+        # A terminal that reports no size (some CI and `script` sessions) gets 80x24:
+        # tqdm draws nothing at all in a terminal of width or height 0.
+        try:
+            size = os.get_terminal_size(sys.stderr.fileno())
+        except OSError:
+            size = os.terminal_size((0, 0))
+        self._bar = tqdm(
+            total=total,
+            unit="record",
+            file=sys.stderr,
+            dynamic_ncols=size.columns > 0 and size.lines > 0,
+            ncols=size.columns or 80,
+            nrows=size.lines or 24,
+        )
         self._failed = 0
 
     def __call__(self, row: ReportRow) -> None:
