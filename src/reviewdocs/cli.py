@@ -302,12 +302,18 @@ def amend(
     """Decide an amendment request: the amended record, or the decline letter."""
     from reviewdocs.amend import amend as amend_review
     from reviewdocs.amend import load_amendment
-    from reviewdocs.inputs import load_review
 
-    review = load_review(input_path)
+    review, input_sha256 = _load_with_hash(input_path)
     amendment = load_amendment(amendment_path)
     with _open_register(out_dir, register_path) as register:
-        result = amend_review(review, amendment, out_dir, register=register, produced=produced)
+        result = amend_review(
+            review,
+            amendment,
+            out_dir,
+            register=register,
+            produced=produced,
+            input_sha256=input_sha256,
+        )
     click.echo(result.summary())
 
 
@@ -424,6 +430,11 @@ def register_list(register_path: Path, review_id: str | None) -> None:
             click.echo(
                 f"{entry.produced_on.isoformat()} {entry.review_id} {entry.document} "
                 f"v{entry.version} {entry.variant}/{entry.fmt} -> {who} ({entry.basis}){withheld}"
+            )
+        for refusal in register.refusals(review_id):
+            click.echo(
+                f"{refusal.produced_on.isoformat()} {refusal.review_id} no copy -> "
+                f"{refusal.recipient_name or refusal.recipient_id}: {refusal.reason}"
             )
 
 

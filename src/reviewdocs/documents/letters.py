@@ -249,18 +249,36 @@ def _heading_or_code(code: str, voice: Voice) -> str:
 
 
 def amendment_log(amendment: Mapping[str, Any] | None, document: str) -> list[str]:
-    """The amended record's log of what changed, when and why (spec 5)."""
+    """The amended record's log: every accepted amendment, oldest first (spec 5, 003).
+
+    ``amendment["history"]`` holds the earlier accepted amendments, so version 3
+    still says what changed in version 2. Each entry says what changed, who asked,
+    why, the evidence and the decision.
+    """
     if not amendment or document != "review_record" or amendment.get("decision") != "accept":
         return []
-    sections_changed = ", ".join(
-        wording.SECTION_HEADINGS.get(code, code).format(poss="the", Poss="The")
-        for code in (amendment.get("sections") or {})
+    return [_log_entry(a) for a in [*(amendment.get("history") or []), amendment]]
+
+
+def _log_entry(amendment: Mapping[str, Any]) -> str:
+    codes_changed = amendment.get("sections") or {}
+    # In a partial copy the changed sections may all be withheld: say only that changes were asked.
+    what = (
+        "asked for changes to: "
+        + ", ".join(
+            wording.SECTION_HEADINGS.get(code, code).format(poss="the", Poss="The")
+            for code in codes_changed
+        )
+        + "."
+        if codes_changed
+        else "asked for changes."
     )
-    return [
-        f"{long_date(amendment.get('date'))}: {_requested_by(amendment)} asked for changes to: "
-        f"{sections_changed}. Reason: {amendment.get('reason') or ''} "
-        f"Decision: agreed. {amendment.get('decision_reason') or ''}".strip()
-    ]
+    return (
+        f"{long_date(amendment.get('date'))}: {_requested_by(amendment)} {what} "
+        f"Reason: {amendment.get('reason') or ''} "
+        f"Evidence: {amendment.get('evidence') or ''} "
+        f"Decision: agreed. {amendment.get('decision_reason') or ''}"
+    ).strip()
 
 
 # --- sharing (003) --------------------------------------------------------------------
