@@ -250,7 +250,9 @@ def render(
 @_doc_option
 @_format_option
 @_variant_option
+@_font_size_option
 @_date_option
+@_register_option
 @click.option("--dry-run", is_flag=True, help="Validate and decide every record; produce nothing.")
 def batch(
     source: Path,
@@ -259,7 +261,9 @@ def batch(
     documents: Sequence[str],
     fmt: str | None,
     variant: str | None,
+    font_size: int | None,
     produced: date | None,
+    register_path: Path | None,
     dry_run: bool,
 ) -> None:
     """Produce documents for many reviews: a folder, a JSON Lines file or a CSV.
@@ -279,7 +283,9 @@ def batch(
         produced=produced,
         fmt=fmt,
         variant=variant,
-        progress=terminal_progress,
+        font_size=font_size,
+        register_path=register_path,
+        progress=terminal_progress if sys.stderr.isatty() else None,
     )
     click.echo(result.summary())
     if result.failed:
