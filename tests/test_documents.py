@@ -106,13 +106,19 @@ def _samples() -> list[Path]:
     return sorted(SAMPLES.glob("*.json")) if SAMPLES.exists() else []
 
 
+def _is_planned(path: Path) -> bool:
+    return json.loads(path.read_text(encoding="utf-8"))["review"].get("stage") == "planned"
+
+
 INPUTS = [EXAMPLE, *_samples()]
+# A planned review has no findings: only the pre-review letters exist for it.
 CASES = [
     pytest.param(path, document, variant, id=f"{path.stem}-{document}-{variant}")
     for path in INPUTS
     for document in codes.DOCUMENTS
     for variant in ("standard", "easy_read")
     if variant == "standard" or document in codes.EASY_READ_DOCUMENTS
+    if document in codes.PRE_REVIEW_DOCUMENTS or not _is_planned(path)
 ]
 
 
@@ -121,8 +127,6 @@ def test_every_document_renders_with_the_subjects_details(
     path: Path, document: str, variant: str
 ) -> None:
     raw = json.loads(path.read_text(encoding="utf-8"))
-    if document not in codes.PRE_REVIEW_DOCUMENTS and raw["review"].get("stage") == "planned":
-        pytest.skip("a planned review has no findings for this document")
     text = text_of(render(raw, document, variant))
     assert raw["review"]["id"] in text
     assert raw["subject"]["reference"] in text
