@@ -30,6 +30,17 @@ SAMPLE_FORMS = {
 }
 
 
+def form_source(name: str) -> dict[str, object]:
+    """The review a sample form is filled from: its JSON sample under an id of its own.
+
+    A form and its JSON twin in one folder must not share a review id: a batch over
+    samples/ would rightly refuse the second record with the same id.
+    """
+    raw = json.loads(SAMPLE_FORMS[name].read_text(encoding="utf-8"))
+    raw["review"]["id"] += "-FORM"
+    return raw
+
+
 def fill_with_pymupdf(blank: bytes, values: Mapping[str, str | bool]) -> bytes:
     """Fill ``blank`` with ``values`` (field name -> value) as a PDF reader would.
 
@@ -63,7 +74,7 @@ def fill_with_pymupdf(blank: bytes, values: Mapping[str, str | bool]) -> bytes:
 
 def main() -> None:
     for name, source in SAMPLE_FORMS.items():
-        raw = json.loads(source.read_text(encoding="utf-8"))
+        raw = form_source(name)
         blank = form_bytes(raw["review"]["plan_type"])
         write_atomic(ROOT / "samples" / name, fill_with_pymupdf(blank, field_values(raw)))
         print(f"samples/{name} <- {source.relative_to(ROOT)}")
