@@ -34,10 +34,17 @@ format: install ## Apply ruff's fixes and formatting
 test: lint deps ## Lint, then the whole test suite
 	$(BIN)/pytest -q
 
-demo: install deps ## Produce every document for every sample into out/
+demo: install deps ## Produce every document for every sample into out/ (a fresh out/ each run)
+	rm -rf $(OUT)
 	$(BIN)/reviewdocs validate samples/*.json samples/*.pdf
 	$(BIN)/reviewdocs batch samples --out $(OUT)
-	@echo "Documents written to $(OUT)/ (see $(OUT)/batch-report.csv)"
+	$(BIN)/reviewdocs batch samples/letters.csv --out $(OUT)/letters
+	$(BIN)/reviewdocs share samples/10-joint-review-health-sharing.json --out $(OUT)
+	$(BIN)/reviewdocs amend samples/10-joint-review-health-sharing.json \
+		samples/amendments/10-accept-resolution-steps.json --out $(OUT)
+	$(BIN)/reviewdocs form --out $(OUT)/blank-carer-review-form.pdf --plan-type carer_support_plan
+	$(BIN)/reviewdocs register list --register $(OUT)/register.sqlite --review CS-2026-1315
+	@echo "Documents are in $(OUT)/ (one folder per review; $(OUT)/batch-report.csv lists each record)."
 
 bench: install ## Batch against a naive docxtpl loop, side by side (N=2000 by default)
 	$(BIN)/python bench/bench.py --records $${N:-2000}
