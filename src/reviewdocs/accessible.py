@@ -136,12 +136,14 @@ def _preferred_format(review: Mapping[str, Any]) -> str:
 # -- large print -------------------------------------------------------------------
 
 # Word rejects a file whose property elements are out of schema order, so new
-# elements go in their place in these sequences (ECMA-376 CT_RPr, CT_PPr, ...).
+# elements go in their place in these sequences (ECMA-376 CT_RPr, CT_PPr, ...),
+# before a tracked change's record of the old formatting (rPrChange, tblPrChange).
 # One space-separated string each, so the schema sequence reads as in the standard.
 _RPR_ORDER = (  # noqa: SIM905
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
-    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
-    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+    "ins del moveFrom moveTo rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline "
+    "shadow emboss imprint noProof snapToGrid vanish webHidden color spacing w kern position "
+    "sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout "
+    "specVanish oMath rPrChange"
 ).split()
 _PPR_ORDER = (  # noqa: SIM905
     "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
@@ -156,7 +158,8 @@ _STYLE_ORDER = (  # noqa: SIM905
 ).split()
 _TBLPR_ORDER = (  # noqa: SIM905
     "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
-    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+    "tblDescription tblPrChange"
 ).split()
 _DOC_DEFAULTS_ORDER = ["rPrDefault", "pPrDefault"]
 _STYLES_ORDER = ["docDefaults", "latentStyles", "style"]
