@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
+import os
+import signal
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -173,6 +176,33 @@ def test_two_worker_processes_writing_at_once_lose_nothing(tmp_path: Path) -> No
     with Register(Path(path)) as reg:
         ids = {e.review_id for e in reg.entries()}
     assert len(ids) == 400
+
+
+def _write_then_die(path: str, synchronous: Literal["FULL", "NORMAL"]) -> None:
+    reg = Register(Path(path), synchronous=synchronous)
+    for n in range(50):
+        reg.add(entry(review_id=f"K-{n}", path=f"K-{n}/review_record.docx"))
+    os.kill(os.getpid(), signal.SIGKILL)  # no close, no checkpoint: a killed batch worker
+
+
+@pytest.mark.parametrize("synchronous", ["FULL", "NORMAL"], ids=["full", "normal-batch"])
+def test_every_entry_committed_before_a_kill_is_still_there(
+    tmp_path: Path, synchronous: Literal["FULL", "NORMAL"]
+) -> None:
+    path = tmp_path / "register.sqlite"
+    worker = multiprocessing.get_context("spawn").Process(
+        target=_write_then_die, args=(str(path), synchronous)
+    )
+    worker.start()
+    worker.join()
+    assert worker.exitcode == -signal.SIGKILL
+    with Register(path) as reg:
+        assert [e.review_id for e in reg.entries()] == [f"K-{n}" for n in range(50)]
+
+
+def test_an_unknown_synchronous_setting_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="FULL or NORMAL"):
+        Register(tmp_path / "r.sqlite", synchronous="OFF")  # type: ignore[arg-type]
 
 
 def _add_in_child(reg: Register, n: int) -> None:

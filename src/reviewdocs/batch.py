@@ -157,12 +157,19 @@ def run_batch(
     try:
         with _Report(result.report) as report:
             rows = _run_here(records, job) if workers == 1 else _run_pool(records, job, workers)
-            with contextlib.closing(rows):
-                for row in rows:
-                    report.write(row)
-                    result.count(row)
-                    if callback is not None:
-                        callback(row)
+            try:
+                with contextlib.closing(rows):
+                    for row in rows:
+                        report.write(row)
+                        result.count(row)
+                        if callback is not None:
+                            callback(row)
+            finally:
+                if not dry_run:
+                    # Documents and register are written without waiting for the disk
+                    # (each file is still renamed into place whole); one sync here, once
+                    # the workers have stopped, makes them durable before the report is.
+                    os.sync()
     finally:
         close = getattr(callback, "close", None)
         if close is not None:
@@ -265,7 +272,9 @@ class _Worker:
         if self._register is None:
             from reviewdocs.register import Register
 
-            self._register = Register(self.job.register_path)
+            # The register's commits need not wait for the disk: WAL survives a killed
+            # worker, and the batch syncs everything once when it ends.
+            self._register = Register(self.job.register_path, synchronous="NORMAL")
         return self._register
 
     def close(self) -> None:
@@ -318,11 +327,11 @@ class _Worker:
         """The files the record calls for, as ``produce`` will name them."""
         from reviewdocs.accessible import plan_outputs
         from reviewdocs.documents import compiled
-        from reviewdocs.pipeline import _check_documents, documents_for
+        from reviewdocs.pipeline import check_documents, documents_for
 
         job = self.job
         docs = list(job.documents) if job.documents else documents_for(review, decision)
-        _check_documents(review, docs)
+        check_documents(review, docs)
         plan = []
         for document in docs:
             for var, ext in plan_outputs(review, document, variant=job.variant, fmt=job.fmt):
@@ -376,6 +385,8 @@ class _Worker:
             "font_size": job.font_size,
             "register": self.register(),
             "input_sha256": input_sha256,
+            # Each file is renamed into place whole; run_batch syncs them all at the end.
+            "durable": False,
         }
         if len(missing) == len(plan):
             produce(
@@ -406,9 +417,9 @@ def _read(record: Record) -> tuple[dict[str, Any], str]:
     if record.kind == "raw":
         return record.payload, record.input_sha256
     if record.kind == "json":
-        from reviewdocs.inputs import _parse_json
+        from reviewdocs.inputs import parse_json
 
-        return _parse_json(record.payload, record.source), record.input_sha256
+        return parse_json(record.payload, record.source), record.input_sha256
     from reviewdocs.inputs import read_input
 
     path = Path(record.payload)
@@ -635,13 +646,18 @@ def _run_pool(records: Iterator[Record], job: _Job, size: int) -> Generator[Repo
         waiting: dict[int, ReportRow] = {}
         next_seq = 0
         while True:
-            for handle in pool.handles:
-                while not exhausted and len(handle.in_flight) < _IN_FLIGHT_PER_WORKER:
-                    item = next(numbered, None)
-                    if item is None:
-                        exhausted = True
-                    else:
-                        pool.send(handle, *item)
+            # One record at a time to the least busy worker, so consecutive records go
+            # to different workers: a claim waits for every earlier record's, and a
+            # worker sent a run of records would leave the others waiting on it.
+            while not exhausted:
+                handle = min(pool.handles, key=lambda h: len(h.in_flight))
+                if len(handle.in_flight) >= _IN_FLIGHT_PER_WORKER:
+                    break
+                item = next(numbered, None)
+                if item is None:
+                    exhausted = True
+                else:
+                    pool.send(handle, *item)
             if exhausted and not any(h.in_flight for h in pool.handles):
                 break
             for seq, row in pool.receive():

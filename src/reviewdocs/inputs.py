@@ -80,7 +80,7 @@ def _parse(path: Path, data: bytes) -> dict[str, Any]:
         raise InputError("File is empty.", source=source)
     if data.lstrip().startswith(_PDF_MAGIC):
         return _read_pdf(path, data)
-    return _parse_json(data, source)
+    return parse_json(data, source)
 
 
 def _read_pdf(path: Path, data: bytes) -> dict[str, Any]:
@@ -95,7 +95,10 @@ def _read_pdf(path: Path, data: bytes) -> dict[str, Any]:
         raise
 
 
-def _parse_json(data: bytes, source: str) -> dict[str, Any]:
+def parse_json(data: bytes, source: str) -> dict[str, Any]:
+    """One review's JSON bytes as a dict (not yet validated), or ``InputError`` in plain
+    words: not UTF-8, not JSON, a repeated key, NaN, not an object. ``source`` names
+    the file or line in the message."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("File is UTF-16 text; save it as UTF-8.", source=source)
     data = data.removeprefix(_UTF8_BOM)
@@ -128,6 +131,9 @@ def _parse_json(data: bytes, source: str) -> dict[str, Any]:
             source=source,
         )
     return raw
+
+
+_parse_json = parse_json  # the name amend.py imports
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -74,7 +74,8 @@ def production_date(review: Mapping[str, Any], produced: date | None) -> date:
     return date.today()
 
 
-def _check_documents(review: Mapping[str, Any], documents: Sequence[str]) -> None:
+def check_documents(review: Mapping[str, Any], documents: Sequence[str]) -> None:
+    """``InputError`` when a document is unknown, or needs findings a planned review lacks."""
     unknown = [d for d in documents if d not in codes.DOCUMENTS]
     if unknown:
         raise InputError(
@@ -116,11 +117,13 @@ def produce(
     version: int = 1,
     amendment: Mapping[str, Any] | None = None,
     previous: Mapping[str, Any] | None = None,
+    durable: bool = True,
 ) -> list[Produced]:
     """Render, convert and write the documents of one validated review.
 
     Every file is written atomically; a failure part-way leaves the files already
-    finished complete and registered, and nothing half-written.
+    finished complete and registered, and nothing half-written. ``durable=False``
+    leaves flushing to disk to the caller (a batch syncs once at the end).
     """
     from reviewdocs.accessible import plan_outputs
     from reviewdocs.documents import render_document
@@ -130,7 +133,7 @@ def produce(
 
         decision = decide(dict(review))
     docs = list(documents) if documents else documents_for(review, decision)
-    _check_documents(review, docs)
+    check_documents(review, docs)
     on = production_date(review, produced)
     review_id = review["review"]["id"]
     recipient_id = recipient["id"] if recipient else None
@@ -160,7 +163,7 @@ def produce(
                 review_id, document, ext, version=version, recipient_id=recipient_id, variant=var
             )
             path = out_dir / relpath
-            write_atomic(path, data)
+            write_atomic(path, data, durable=durable)
             item = Produced(
                 review_id=review_id,
                 document=document,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Final, TypeVar
+from typing import IO, Any, Final, Literal, TypeVar
 
 from reviewdocs.errors import ReviewdocsError
 
@@ -163,8 +163,15 @@ class Refusal:
 class Register:
     """The SQLite register at ``path`` (created, or migrated to the current schema)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, synchronous: Literal["FULL", "NORMAL"] = "FULL") -> None:
+        """``synchronous="NORMAL"`` (for batch workers): a commit no longer waits for the
+        disk. In WAL mode the register still survives a killed process intact; only a
+        power cut can lose the last commits, which the batch's resume check then finds
+        unregistered and produces again."""
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
         self.path = Path(path)
+        self._synchronous = synchronous
         self._conn = self._connect()
         self._pid = os.getpid()
         try:
@@ -199,6 +206,7 @@ class Register:
             # child could checkpoint or unlock a database the parent is still using.
             self._inherited = self._conn
             self._conn = self._connect()
+            self._conn.execute(f"PRAGMA synchronous = {self._synchronous}")
             self._pid = os.getpid()
         return self._conn
 
@@ -207,6 +215,7 @@ class Register:
     def _enable_wal(self) -> None:
         # WAL lets readers carry on while one worker writes.
         self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute(f"PRAGMA synchronous = {self._synchronous}")
 
     def _migrate(self) -> None:
         with self._write() as db:

@@ -8,6 +8,7 @@ a deterministic DOCX with its core properties set.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,14 @@ class RenderedDocument:
     title: str
 
 
-_CACHE: dict[tuple[str, str, int | None, str], CompiledTemplate] = {}
+_CACHE: dict[tuple[str, str, int | None], CompiledTemplate] = {}
+
+
+@functools.cache
+def _default_dir() -> Path:
+    # Where the package was installed does not change while it runs; finding it is a
+    # resource look-up and a stat, which a batch would otherwise pay per letter.
+    return templates_dir()
 
 
 def template_path(document: str, variant: str = "standard", directory: Path | None = None) -> Path:
@@ -39,7 +47,7 @@ def template_path(document: str, variant: str = "standard", directory: Path | No
     """
     if document not in codes.DOCUMENTS:
         raise TemplateError(f"No such document {document!r}; one of: {', '.join(codes.DOCUMENTS)}.")
-    folder = directory or templates_dir()
+    folder = directory or _default_dir()
     if variant == "easy_read":
         if document not in codes.EASY_READ_DOCUMENTS:
             raise TemplateError(f"There is no easy read version of {document}.")
@@ -51,13 +59,13 @@ def compiled(
     document: str, variant: str = "standard", font_size: int | None = None
 ) -> CompiledTemplate:
     """The compiled template, from the per-process cache (a batch compiles each once)."""
-    if variant not in codes.VARIANTS:
-        raise TemplateError(f"No such variant {variant!r}; one of: {', '.join(codes.VARIANTS)}.")
-    path = template_path(document, variant)
-    key = (document, variant, font_size if variant == "large_print" else None, str(path))
+    key = (document, variant, font_size if variant == "large_print" else None)
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
+    if variant not in codes.VARIANTS:
+        raise TemplateError(f"No such variant {variant!r}; one of: {', '.join(codes.VARIANTS)}.")
+    path = template_path(document, variant)
     if not path.exists():
         raise TemplateError(f"The template {path.name} is missing from {path.parent}.")
     if variant == "large_print":
