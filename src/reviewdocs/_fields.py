@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -66,16 +67,27 @@ class Bool(fields.Boolean):
         return value
 
 
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+"""Dates outside these are typing slips (9999-12-31 would also overflow a review date)."""
+
+
 class Date(fields.Date):
     """An ISO date ``YYYY-MM-DD`` that exists in the calendar (2026-02-30 does not)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        # date.fromisoformat also takes 20261112 and 2026-W46-4 since Python 3.11.
-        if not isinstance(value, str) or not _ISO_DATE.match(value):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+            day = value
+        else:
+            # date.fromisoformat also takes 20261112 and 2026-W46-4 since Python 3.11.
+            if not isinstance(value, str) or not _ISO_DATE.match(value):
+                raise self.make_error("invalid")
+            day = super()._deserialize(value, attr, data, **kwargs)
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise ValidationError(
+                f"Must be between {DATE_MIN.year} and {DATE_MAX.year}; check the year."
+            )
+        return day
 
 
 class Version(fields.Integer):
@@ -111,7 +123,15 @@ class _BlankIsMissing:
         return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
 
 
-class _OptionalString(_BlankIsMissing, fields.String):
+class _NFCString(fields.String):
+    """Text in one Unicode form (NFC). "Noël" typed as e + combining diaeresis and as ë
+    are the same words: a partial copy that withholds one spelling must find the other."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs))
+
+
+class _OptionalString(_BlankIsMissing, _NFCString):
     pass
 
 
@@ -170,7 +190,7 @@ def Identifier(**kwargs: Any) -> fields.String:
 
 def TextList(*, item_max: int = ITEM_MAX, **kwargs: Any) -> fields.List:
     """A list of texts; missing means an empty list."""
-    item = fields.String(validate=[validate.Length(max=item_max), _printable])
+    item = _NFCString(validate=[validate.Length(max=item_max), _printable])
     return fields.List(item, load_default=list, validate=validate.Length(max=LIST_MAX), **kwargs)
 
 
@@ -186,7 +206,7 @@ class Address(fields.List):
     multi-line box and a JSON list give the same record."""
 
     def __init__(self, *, required: bool = False, **kwargs: Any) -> None:
-        line = fields.String(validate=[validate.Length(max=NAME_MAX), _printable, _one_line])
+        line = _NFCString(validate=[validate.Length(max=NAME_MAX), _printable, _one_line])
         checks = [validate.Length(min=1 if required else 0, max=ADDRESS_LINES_MAX)]
         if not required:
             kwargs.setdefault("load_default", list)

@@ -62,10 +62,26 @@ class _Group(click.Group):
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
+    from reviewdocs._fields import DATE_MAX, DATE_MIN
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form.") from None
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise click.BadParameter(f"{value} is not between {DATE_MIN.year} and {DATE_MAX.year}.")
+    return day
+
+
+def _check_produced(review: dict[str, Any], produced: date | None) -> None:
+    """A completed review's documents cannot be dated before the conversation they record."""
+    from reviewdocs.errors import InputError
+
+    held = review["review"].get("date")
+    if produced is None or review["review"].get("stage") == "planned" or held is None:
+        return
+    if produced < held:
+        raise InputError({"--date": [f"Is before the review date ({held.isoformat()})."]})
 
 
 _date_option = click.option(
@@ -222,6 +238,7 @@ def render(
     from reviewdocs.pipeline import produce
 
     review, input_sha256 = _load_with_hash(input_path)
+    _check_produced(review, produced)
     if font_size is not None and variant is None:
         # Asking for a size is asking for large print, whatever the recorded preference.
         variant = "large_print"
@@ -342,6 +359,7 @@ def share(
     from reviewdocs.sharing import share as share_review
 
     review, input_sha256 = _load_with_hash(input_path)
+    _check_produced(review, produced)
     with _open_register(out_dir, register_path) as register:
         result = share_review(
             review,

@@ -161,7 +161,22 @@ _CODES: Final = frozenset(
 )
 
 
+_NUMBER: Final = re.compile(r"[\d\s().+-]+")
+
+
+def _number_pattern(text: str) -> re.Pattern[str] | None:
+    """A phone number is the same number however it is spaced: "07700 900 456" withheld
+    must also go where a narrative wrote "07700900456" or "07700-900-456"."""
+    digits = re.sub(r"\D", "", text)
+    if not _NUMBER.fullmatch(text) or len(digits) < 6:
+        return None
+    return re.compile(r"(?<!\d)" + r"[\s().-]*".join(digits) + r"(?!\d)")
+
+
 def _pattern(text: str) -> re.Pattern[str] | None:
+    number = _number_pattern(text)
+    if number is not None:
+        return number
     words = text.split()
     if not words or len("".join(words)) < 2:
         # One character cannot identify anyone, and would be struck from every word.

@@ -1,0 +1,228 @@
+"""Hostile and careless inputs through the command line.
+
+Every case: exit 1 (2 for a bad option), a message naming the problem, no traceback,
+and no file written (or, for sharing, nothing withheld left in the copy).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reviewdocs.cli import main
+
+EXAMPLE = Path(__file__).resolve().parent / "data" / "example-carer-light-touch.json"
+SAMPLE_FORM = Path(__file__).resolve().parents[1] / "samples" / "form-carer-full.pdf"
+
+
+def base() -> dict[str, Any]:
+    raw = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    raw["subject"]["preferred_format"] = "standard"
+    raw["subject"]["communication_needs"] = ""
+    return raw
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+def render_refused(tmp_path: Path, raw: Any, *extra: str) -> str:
+    """Render ``raw``; assert it is refused plainly with nothing written; the message."""
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("render", str(path), "--out", str(out), "--format", "docx", *extra)
+    assert result.exit_code in (1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "internal error" not in result.output
+    assert not out.exists() or not any(
+        p.is_file() and p.suffix != ".sqlite" for p in out.rglob("*")
+    )
+    return result.output
+
+
+def changed(path: str, value: Any) -> dict[str, Any]:
+    raw = base()
+    *parents, leaf = path.split(".")
+    node = raw
+    for part in parents:
+        node = node[part]
+    node[leaf] = value
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("review.id", "../../etc/passwd", "review.id: Use only letters"),
+        ("review.id", "..", "review.id: Use only letters"),
+        ("review.id", "A" * 65, "review.id: Length must be between 1 and 64"),
+        ("review.date", "9999-12-31", "review.date: Must be between 1900 and 2199"),
+        ("subject.date_of_birth", "0001-01-01", "subject.date_of_birth: Must be between"),
+        ("review.date", 20261112, "review.date: Not a valid date"),
+        ("subject.name", 12345, "subject.name: Not a valid string"),
+        ("subject.has_capacity", "true", "subject.has_capacity: Not a valid boolean"),
+        ("findings.needs.changed", 1, "findings.needs.changed: Not a valid boolean"),
+        ("schema_version", True, "schema_version: Must be 1"),
+        ("narrative.plan_elements", "x" * 9_900_000, "narrative.plan_elements: Longer than"),
+        ("subject.name", "Maria\x00Lewis", "subject.name: Contains a control character"),
+    ],
+    ids=[
+        "id-traversal",
+        "id-dot-dot",
+        "id-65-chars",
+        "date-year-9999",
+        "date-year-1",
+        "date-as-number",
+        "number-for-text",
+        "true-as-text",
+        "one-for-true",
+        "version-true",
+        "9.9-MB-text",
+        "nul-in-name",
+    ],
+)
+def test_bad_values_are_refused_by_path(
+    tmp_path: Path, path: str, value: Any, message: str
+) -> None:
+    assert message in render_refused(tmp_path, changed(path, value))
+
+
+def test_a_recipient_id_that_climbs_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    raw = base()
+    raw["sharing"] = {
+        "consent_to_share": True,
+        "recipients": [
+            {"id": "../../x", "name": "X", "kind": "other", "involved_in_review": True,
+             "responsible_for_support": False, "address": ["1 Road"], "email": "x@x.org"}
+        ],
+    }  # fmt: skip
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    result = invoke("share", str(path), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "sharing.recipients.0.id: Use only letters" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_64_character_id_is_produced(tmp_path: Path) -> None:
+    raw = changed("review.id", "A" * 64)
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    result = invoke("render", str(path), "--out", str(tmp_path / "out"), "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / ("A" * 64) / "review_record.docx").exists()
+
+
+def test_deeply_nested_json_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1
+    assert "nested too deeply" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("9999-01-01", "not between 1900 and 2199"), ("2020-01-01", "before the review date")],
+    ids=["far-future", "before-the-review"],
+)
+def test_a_document_date_that_cannot_be_right_is_refused(
+    tmp_path: Path, option: str, message: str
+) -> None:
+    """A letter dated before the conversation it confirms would misstate the record."""
+    assert message in render_refused(tmp_path, base(), "--date", option)
+
+
+def test_template_syntax_in_a_name_is_printed_not_run(tmp_path: Path) -> None:
+    raw = changed("subject.name", "{{ 7*7 }} {% for x in range(3) %}x{% endfor %}")
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("render", str(path), "--out", str(out), "--doc", "outcome_letter")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out / raw["review"]["id"] / "outcome_letter.docx") as zf:
+        body = zf.read("word/document.xml").decode()
+    assert "{{ 7*7 }}" in body
+    assert ">49<" not in body and "xxx" not in body
+
+
+# --- what a partial copy withholds, however it was typed ---------------------------------
+
+
+def _partial_copy(tmp_path: Path, raw: dict[str, Any], redact: list[str]) -> str:
+    raw = copy.deepcopy(raw)
+    raw["sharing"] = {
+        "consent_to_share": True,
+        "recipients": [
+            {"id": "ann", "name": "Ann Lewis", "kind": "requested_by_subject",
+             "involved_in_review": True, "responsible_for_support": False,
+             "address": ["2 Mill Lane"], "email": "ann@example.org", "risk_concern": True,
+             "manager_decision": "partial", "omit_sections": [], "redact": redact}
+        ],
+    }  # fmt: skip
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("share", str(path), "--out", str(out), "--recipient", "ann")
+    assert result.exit_code == 0, result.output
+    texts = []
+    for docx in (out / raw["review"]["id"]).glob("*-ann.docx"):
+        with zipfile.ZipFile(io.BytesIO(docx.read_bytes())) as zf:
+            texts += [zf.read(n).decode() for n in zf.namelist() if n.endswith(".xml")]
+    return unicodedata.normalize("NFC", "\n".join(texts))
+
+
+@pytest.mark.parametrize(
+    ("stored", "written"), [("NFD", "NFC"), ("NFC", "NFD")], ids=["nfd-address", "nfc-address"]
+)
+def test_a_withheld_address_goes_whichever_unicode_form_each_was_typed_in(
+    tmp_path: Path, stored: str, written: str
+) -> None:
+    """The same "Noël" typed on two keyboards: a partial copy must withhold both."""
+    street = "14 Chemin de Noël"
+    raw = base()
+    raw["subject"]["address"] = [unicodedata.normalize(stored, street), "Exampleton"]  # type: ignore[arg-type]
+    raw["narrative"]["plan_elements"] = (
+        f"Maria lives at {unicodedata.normalize(written, street)} with Tom."  # type: ignore[arg-type]
+    )
+    copy_text = _partial_copy(tmp_path, raw, ["subject.address"])
+    assert "Noël" not in copy_text
+    assert "Maria lives at [withheld] with Tom." in copy_text
+
+
+@pytest.mark.parametrize(
+    "written", ["07700900456", "07700-900-456", "07700 900456"], ids=["no-spaces", "hyphens", "one"]
+)
+def test_a_withheld_phone_number_goes_however_it_was_spaced(tmp_path: Path, written: str) -> None:
+    raw = base()
+    raw["narrative"]["plan_elements"] = f"Call Maria on {written} before visits."
+    copy_text = _partial_copy(tmp_path, raw, ["subject.phone"])
+    assert "900" not in copy_text.replace("9000", "")
+    assert "Call Maria on [withheld] before visits." in copy_text
+
+
+# --- PDF forms from other tools ------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("pdftocairo") is None, reason="poppler-utils not installed")
+def test_a_form_flattened_by_poppler_is_refused_as_having_no_fields(tmp_path: Path) -> None:
+    flat = tmp_path / "flat.pdf"
+    subprocess.run(["pdftocairo", "-pdf", str(SAMPLE_FORM), str(flat)], check=True)
+    result = invoke("render", str(flat), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "no form fields" in result.output
+    assert "flattened" in result.output
+    assert not (tmp_path / "out").exists()
