@@ -226,3 +226,11 @@ def test_a_form_flattened_by_poppler_is_refused_as_having_no_fields(tmp_path: Pa
     assert "no form fields" in result.output
     assert "flattened" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_withheld_postcode_goes_even_typed_without_its_space(tmp_path: Path) -> None:
+    raw = base()
+    raw["narrative"]["plan_elements"] = "The sitting service covers EX24BB only."
+    copy_text = _partial_copy(tmp_path, raw, ["subject.postcode"])
+    assert "EX24BB" not in copy_text and "EX2 4BB" not in copy_text
+    assert "The sitting service covers [withheld] only." in copy_text

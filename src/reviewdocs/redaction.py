@@ -181,7 +181,8 @@ def _pattern(text: str) -> re.Pattern[str] | None:
     if not words or len("".join(words)) < 2:
         # One character cannot identify anyone, and would be struck from every word.
         return None
-    body = r"\s+".join(re.escape(w) for w in words)
+    # "EX2 4BB" withheld also goes where someone typed "EX24BB".
+    body = r"\s*".join(re.escape(w) for w in words)
     # Whole words only: withholding "Al" must not turn "Always" into a marker.
     start = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
     end = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
