@@ -234,3 +234,20 @@ def test_a_withheld_postcode_goes_even_typed_without_its_space(tmp_path: Path) -
     copy_text = _partial_copy(tmp_path, raw, ["subject.postcode"])
     assert "EX24BB" not in copy_text and "EX2 4BB" not in copy_text
     assert "The sitting service covers [withheld] only." in copy_text
+
+
+@pytest.mark.parametrize("command", ["render", "share"])
+def test_a_review_never_writes_over_another_reviews_folder(tmp_path: Path, command: str) -> None:
+    """CR/2026/1 and CR_2026_1 both name the folder CR_2026_1: the second is refused."""
+    first, second = changed("review.id", "CR/2026/1"), changed("review.id", "CR_2026_1")
+    second["subject"]["name"] = "Other Person"
+    out = tmp_path / "out"
+    for n, raw in enumerate((first, second)):
+        (tmp_path / f"{n}.json").write_text(json.dumps(raw), encoding="utf-8")
+    assert invoke("render", str(tmp_path / "0.json"), "--out", str(out)).exit_code == 0
+    before = {p: p.read_bytes() for p in (out / "CR_2026_1").iterdir()}
+    result = invoke(command, str(tmp_path / "1.json"), "--out", str(out))
+    assert result.exit_code == 1
+    assert "holds the documents of review CR/2026/1" in result.output
+    assert {p: p.read_bytes() for p in (out / "CR_2026_1").iterdir()} == before
+    assert invoke("render", str(tmp_path / "0.json"), "--out", str(out)).exit_code == 0

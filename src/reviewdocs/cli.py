@@ -145,6 +145,26 @@ def _open_register(out_dir: Path, register_path: Path | None) -> Any:
     return Register(register_path or out_dir / "register.sqlite")
 
 
+def _check_folder_owner(register: Any, review_id: str) -> None:
+    """``CR/1`` and ``CR_1`` share the folder ``CR_1``: one review's letters must never
+    replace another person's, so a folder already used by another review is refused."""
+    from reviewdocs.errors import InputError
+    from reviewdocs.outputs import safe_id
+
+    folder = safe_id(review_id)
+    for entry in register.entries():
+        if entry.review_id != review_id and safe_id(entry.review_id) == folder:
+            raise InputError(
+                {
+                    "review.id": [
+                        f"{review_id} would write into the folder {folder}, which holds the "
+                        f"documents of review {entry.review_id}; give one of them another id "
+                        "or use another --out folder."
+                    ]
+                }
+            )
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reviewdocs")
 def main() -> None:
@@ -243,6 +263,7 @@ def render(
         # Asking for a size is asking for large print, whatever the recorded preference.
         variant = "large_print"
     with _open_register(out_dir, register_path) as register:
+        _check_folder_owner(register, review["review"]["id"])
         produced_files = produce(
             review,
             out_dir,
@@ -329,6 +350,7 @@ def amend(
     review, input_sha256 = _load_with_hash(input_path)
     amendment = load_amendment(amendment_path)
     with _open_register(out_dir, register_path) as register:
+        _check_folder_owner(register, review["review"]["id"])
         result = amend_review(
             review,
             amendment,
@@ -361,6 +383,7 @@ def share(
     review, input_sha256 = _load_with_hash(input_path)
     _check_produced(review, produced)
     with _open_register(out_dir, register_path) as register:
+        _check_folder_owner(register, review["review"]["id"])
         result = share_review(
             review,
             out_dir,
