@@ -242,9 +242,30 @@ class _Planned:
     template_sha256: str
 
 
-Claim = Callable[[str, str], "str | None"]
-"""``claim(key, source)``: None when ``source`` is the first record with that id in this
-batch, else the first record's source."""
+class _Answer:
+    """A claim's answer, heard once when first needed (the asking is done already)."""
+
+    def __init__(self, hear: Callable[[], str | None]) -> None:
+        self._hear: Callable[[], str | None] | None = hear
+        self._first: str | None = None
+
+    def __call__(self) -> str | None:
+        if self._hear is not None:
+            self._first = self._hear()
+            self._hear = None
+        return self._first
+
+
+Claim = Callable[[str, str], _Answer]
+"""``claim(key, source)`` asks at once; its answer is None when ``source`` is the first
+record with that id in this batch, else the first record's source. A worker renders
+while the parent answers, and hears the answer before it writes anything."""
+
+
+class _DuplicateId(Exception):
+    def __init__(self, first: str) -> None:
+        super().__init__(first)
+        self.first = first
 
 
 class _Claims:
@@ -256,6 +277,10 @@ class _Claims:
     def __call__(self, key: str, source: str) -> str | None:
         first = self._first.setdefault(key, source)
         return None if first == source else first
+
+    def at_once(self, key: str, source: str) -> _Answer:
+        first = self(key, source)
+        return _Answer(lambda: first)
 
 
 @dataclass
@@ -307,18 +332,28 @@ class _Worker:
         documents = tuple(item.relpath for item in plan)
         # Ids are compared as folder names (A/1 and A_1 share one): two records in one
         # folder would write over each other's letters.
-        first = self.claim(safe_id(review_id), record.source)
+        answer = self.claim(safe_id(review_id), record.source)
+        missing: list[_Planned] = []
+        try:
+            if not self.job.dry_run:
+                # Only reads (the register, the files' hashes) before the answer is heard.
+                missing = self._missing(review_id, plan, input_sha256)
+                if missing:
+                    self._produce(review, decision, plan, missing, input_sha256, answer)
+            first = answer()
+        except _DuplicateId as dup:
+            first = dup.first
+        finally:
+            answer()  # heard whatever happened: the next record's answer follows it
         if first is not None:
             return ReportRow(
                 review_id, record.source, "failed", error=_duplicate_id(review_id, first)
             )
         if self.job.dry_run:
             return ReportRow(review_id, record.source, "valid", documents)
-        self._remove_leftovers(review_id)
-        missing = self._missing(review_id, plan, input_sha256)
         if not missing:
+            self._remove_leftovers(review_id)
             return ReportRow(review_id, record.source, "skipped", documents)
-        self._produce(review, decision, plan, missing, input_sha256)
         return ReportRow(review_id, record.source, "produced", documents)
 
     def _plan(
@@ -375,10 +410,22 @@ class _Worker:
         plan: list[_Planned],
         missing: list[_Planned],
         input_sha256: str,
+        answer: _Answer,
     ) -> None:
         from reviewdocs.pipeline import produce
 
         job = self.job
+        leftovers = [True]
+
+        def before_write() -> None:
+            # Nothing is written, and no leftover removed, until this record holds its id.
+            first = answer()
+            if first is not None:
+                raise _DuplicateId(first)
+            if leftovers:
+                self._remove_leftovers(review["review"]["id"])
+                leftovers.clear()
+
         common: dict[str, Any] = {
             "decision": decision,
             "produced": job.produced,
@@ -387,6 +434,7 @@ class _Worker:
             "input_sha256": input_sha256,
             # Each file is renamed into place whole; run_batch syncs them all at the end.
             "durable": False,
+            "before_write": before_write,
         }
         if len(missing) == len(plan):
             produce(
@@ -446,7 +494,7 @@ def _one_line(text: str) -> str:
 
 
 def _run_here(records: Iterator[Record], job: _Job) -> Generator[ReportRow, None, None]:
-    worker = _Worker(job, _Claims())
+    worker = _Worker(job, _Claims().at_once)
     try:
         for record in records:
             yield worker.process(record)
@@ -463,10 +511,9 @@ def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
 
     current = 0
 
-    def claim(key: str, source: str) -> str | None:
+    def claim(key: str, source: str) -> _Answer:
         claims.send((current, key, source))
-        answer: str | None = claims.recv()
-        return answer
+        return _Answer(claims.recv)
 
     # Ctrl-C reaches the whole process group: the parent decides, and stops the
     # workers after the record in hand, so no worker dies with a traceback.
@@ -576,19 +623,24 @@ class _Pool:
         for handle in busy:
             if not ready.intersection((handle.conn, handle.claims, handle.process.sentinel)):
                 continue
+            # Asked first: all a stopped worker sent is then in its pipes, and is read
+            # before its records are counted lost.
+            alive = handle.process.is_alive()
             try:
-                while handle.claims.poll():
-                    seq, key, source = handle.claims.recv()
-                    self.claims.request(seq, handle.claims, key, source)
-                while handle.in_flight and handle.conn.poll():
-                    seq, row = handle.conn.recv()
-                    handle.in_flight.popleft()
-                    self._deaths_in_a_row = 0
-                    self.claims.passed(seq)
-                    yield seq, row
+                if handle.claims in ready or not alive:
+                    for seq, key, source in _messages(handle.claims, drain=not alive):
+                        self.claims.request(seq, handle.claims, key, source)
+                if handle.in_flight and (handle.conn in ready or not alive):
+                    for seq, row in _messages(handle.conn, drain=not alive):
+                        handle.in_flight.popleft()
+                        self._deaths_in_a_row = 0
+                        self.claims.passed(seq)
+                        yield seq, row
+                        if not handle.in_flight:
+                            break
             except (EOFError, OSError):
                 pass
-            if not handle.process.is_alive():
+            if not alive:
                 yield from self._replace(handle)
 
     def _replace(self, dead: _Handle) -> Iterator[tuple[int, ReportRow]]:
@@ -635,6 +687,16 @@ class _Pool:
                 handle.process.kill()
                 handle.process.join()
             handle.conn.close()
+
+
+def _messages(conn: Connection, *, drain: bool) -> Iterator[Any]:
+    """One message from a pipe that is ready (the next ``wait`` returns at once when more
+    are queued: each ``poll`` would cost a ``wait`` of its own), or all of them."""
+    if not drain:
+        yield conn.recv()
+        return
+    while conn.poll():
+        yield conn.recv()
 
 
 def _run_pool(records: Iterator[Record], job: _Job, size: int) -> Generator[ReportRow, None, None]:

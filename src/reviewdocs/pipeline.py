@@ -7,7 +7,7 @@ whichever command made a file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -118,12 +118,15 @@ def produce(
     amendment: Mapping[str, Any] | None = None,
     previous: Mapping[str, Any] | None = None,
     durable: bool = True,
+    before_write: Callable[[], None] | None = None,
 ) -> list[Produced]:
     """Render, convert and write the documents of one validated review.
 
     Every file is written atomically; a failure part-way leaves the files already
     finished complete and registered, and nothing half-written. ``durable=False``
     leaves flushing to disk to the caller (a batch syncs once at the end).
+    ``before_write`` is called before each file is written (after its rendering); an
+    exception from it stops the review with nothing more written.
     """
     from reviewdocs.accessible import plan_outputs
     from reviewdocs.documents import render_document
@@ -163,6 +166,8 @@ def produce(
                 review_id, document, ext, version=version, recipient_id=recipient_id, variant=var
             )
             path = out_dir / relpath
+            if before_write is not None:
+                before_write()
             write_atomic(path, data, durable=durable)
             item = Produced(
                 review_id=review_id,
