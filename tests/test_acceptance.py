@@ -542,3 +542,26 @@ def test_an_accepted_amendment_is_a_new_version_and_the_original_stays(tmp_path:
     assert "supersedes version 1" in amended.lower() or "amended" in amended.lower()
     assert "Fridays" not in text(folder / "review_record.docx")
     assert original_before == (folder / "review_record.docx").read_bytes()
+
+
+def test_the_telephone_follow_up_letter_is_the_letter_it_promises(tmp_path: Path) -> None:
+    """002: "a follow up letter confirming the conversation and outcome should be sent to
+    the person as a formal record": the letter itself must not promise another one."""
+    raw = case(review__method="telephone")
+    render(tmp_path, raw, "telephone_follow_up_letter", "outcome_letter")
+    folder = tmp_path / "out" / raw["review"]["id"]
+    letter = text(folder / "telephone_follow_up_letter.docx")
+    assert "It is the formal record of our telephone conversation." in letter
+    assert "We will send a letter confirming" not in letter
+    assert "We will send a letter confirming" in text(folder / "outcome_letter.docx")
+
+
+def test_communication_needs_in_standard_print_are_promised_plainly(tmp_path: Path) -> None:
+    """002: "The method of communication should reflect ... any specific communication
+    needs they may have"."""
+    raw = case(subject__communication_needs="Hard of hearing: face her and speak clearly.")
+    assert "accessible_format" in decide(tmp_path, raw)["actions"]
+    render(tmp_path, raw, "outcome_letter")
+    letter = text(tmp_path / "out" / raw["review"]["id"] / "outcome_letter.docx")
+    assert "We will keep to your communication needs in our letters and contact." in letter
+    assert "the format asked for" not in letter

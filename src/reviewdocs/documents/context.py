@@ -220,7 +220,7 @@ def build_context(
     required = list(decided["required_sections"])
     outcome = outcome_words(review, decided, voice)
     rationale = rationale_words(review, decided, voice, required, withheld=withheld)
-    steps = next_steps(review, decided, voice, letter=not record)
+    steps = next_steps(review, decided, voice, letter=not record, document=document)
     ctx: dict[str, Any] = dict(review)
     ctx.update(
         decided=decided,
@@ -585,16 +585,24 @@ OWN_SECTION_IN_LETTERS = frozenset(
 
 
 def next_steps(
-    review: Mapping[str, Any], decided: Mapping[str, Any], voice: Voice, *, letter: bool
+    review: Mapping[str, Any],
+    decided: Mapping[str, Any],
+    voice: Voice,
+    *,
+    letter: bool,
+    document: str | None = None,
 ) -> list[str]:
     """One sentence per action, in the decision's order (spec 3 action codes).
 
     Letters give the financial assessment, carer's leave and complaints their own
-    headed sections, so those actions are not repeated as next steps there.
+    headed sections, so those actions are not repeated as next steps there; the
+    telephone follow-up letter does not promise itself (002 "a follow up letter").
     """
     out = []
     for code in decided.get("actions") or []:
         if letter and code in OWN_SECTION_IN_LETTERS:
+            continue
+        if code == document:
             continue
         sentence = wording.action_sentence(code, voice, review, letter=letter)
         if sentence:

@@ -413,9 +413,7 @@ def action_sentence(code: str, voice: Voice, review: Mapping[str, Any], *, lette
     advocate = _get(review, "advocate", "name") or "the advocate"
     carer = _get(review, "carer", "name") or "the carer"
     fmt = _get(review, "subject", "preferred_format") or "standard"
-    fmt_words = {"large_print": "large print", "easy_read": "easy read", "pdf": "PDF"}.get(
-        fmt, "the format asked for"
-    )
+    fmt_words = {"large_print": "large print", "easy_read": "easy read", "pdf": "PDF"}.get(fmt)
     sentences = {
         "proportionate_reassessment": (
             f"We will reassess {p} needs, in proportion to what has changed. "
@@ -480,7 +478,12 @@ def action_sentence(code: str, voice: Voice, review: Mapping[str, Any], *, lette
         "combined_carer_review": (
             f"We will offer {carer} a review of their own support plan at the same time."
         ),
-        "accessible_format": f"We will send {p} documents in {fmt_words}, as asked.",
+        # Standard print chosen, but communication needs recorded: no format to name.
+        "accessible_format": (
+            f"We will send {p} documents in {fmt_words}, as asked."
+            if fmt_words
+            else f"We will keep to {p} communication needs in our letters and contact."
+        ),
         "inform_advocate": (
             f"We will let {advocate} know that the review record has been sent, so that they "
             f"can help {o} understand it."
