@@ -1,6 +1,7 @@
 """Batch speed against a naive docxtpl loop, side by side in one run (issue 5).
 
     python bench/bench.py --records 2000 [--jobs N] [--sample 300] [--strict]
+    python bench/bench.py --records 100000 --batch-only     (the memory run)
 
 Generates N synthetic valid reviews (a JSON Lines file; names, ids, addresses vary),
 then measures, each phase in a fresh process so its peak memory is its own:
@@ -145,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="letters for the naive loop (<= 300)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--batch-only",
+        action="store_true",
+        help="only the batch with --jobs workers: peak RSS for a long source",
+    )
     parser.add_argument("--phase", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
@@ -164,53 +170,60 @@ def main(argv: list[str] | None = None) -> int:
             for raw in _records(records):
                 fh.write(json.dumps(raw) + "\n")
         print(f"{records} records, {DOCUMENT} ({fields} fields), {args.jobs} worker(s)\n")
-        runs = [
-            ("naive docxtpl (load, render, save)", "naive", sample),
-            ("renderer alone, 1 core", "renderer", max(records, 1000)),
-            ("batch, 1 worker", "batch", 1),
-        ]
-        if args.jobs > 1:
+        runs = (
+            []
+            if args.batch_only
+            else [
+                ("naive docxtpl (load, render, save)", "naive", sample),
+                ("renderer alone, 1 core", "renderer", max(records, 1000)),
+                ("batch, 1 worker", "batch", 1),
+            ]
+        )
+        if args.jobs > 1 or args.batch_only:
             runs.append((f"batch, {args.jobs} workers", "batch", args.jobs))
         results: dict[str, dict[str, float]] = {}
         for label, phase, amount in runs:
             figures = _run_phase(phase, source, amount, work)
             rate = figures["letters"] / figures["seconds"]
             figures["rate"] = rate
+            # Workers run side by side: the batch holds the parent and every worker at
+            # once, so its peak is counted as their sum (each worker at the largest's).
+            workers = amount if phase == "batch" and amount > 1 else 0
+            figures["total_mb"] = figures["peak_mb"] + workers * figures["worker_peak_mb"]
             results[label] = figures
-            peak = max(figures["peak_mb"], figures["worker_peak_mb"])
             print(
                 f"  {label:<38} {int(figures['letters']):>7} letters {rate:>9.1f} letters/s"
-                f"   peak RSS {peak:6.1f} MB"
+                f"   peak RSS {figures['total_mb']:6.1f} MB"
             )
 
-    naive = results[runs[0][0]]["rate"]
-    renderer = results[runs[1][0]]["rate"]
     batch_label = runs[-1][0]
     batch = results[batch_label]["rate"]
-    batch_rss = max(
-        max(f["peak_mb"], f["worker_peak_mb"])
-        for label, f in results.items()
-        if label.startswith("batch")
+    batch_rss = max(f["total_mb"] for label, f in results.items() if label.startswith("batch"))
+    rss_check = (
+        f"batch peak RSS < {TARGET_RSS_MB:.0f} MB (parent and workers together)",
+        batch_rss < TARGET_RSS_MB,
+        f"{batch_rss:.1f} MB for {records:,} records (the target is for 100,000)",
     )
-    print(f"\n  renderer / naive: {renderer / naive:6.1f}x")
-    print(f"  batch ({batch_label.split(', ')[1]}) / naive: {batch / naive:6.1f}x")
-    checks = [
-        (
-            f"renderer >= {TARGET_RENDERER:,.0f} letters/s per core",
-            renderer >= TARGET_RENDERER,
-            f"{renderer:,.0f}/s",
-        ),
-        (
-            f"batch >= {TARGET_RATIO:.0f}x the naive loop",
-            batch / naive >= TARGET_RATIO,
-            f"{batch / naive:.1f}x",
-        ),
-        (
-            f"batch peak RSS < {TARGET_RSS_MB:.0f} MB",
-            batch_rss < TARGET_RSS_MB,
-            f"{batch_rss:.1f} MB for {records:,} records (the target is for 100,000)",
-        ),
-    ]
+    if args.batch_only:
+        checks = [rss_check]
+    else:
+        naive = results[runs[0][0]]["rate"]
+        renderer = results[runs[1][0]]["rate"]
+        print(f"\n  renderer / naive: {renderer / naive:6.1f}x")
+        print(f"  batch ({batch_label.split(', ')[1]}) / naive: {batch / naive:6.1f}x")
+        checks = [
+            (
+                f"renderer >= {TARGET_RENDERER:,.0f} letters/s per core",
+                renderer >= TARGET_RENDERER,
+                f"{renderer:,.0f}/s",
+            ),
+            (
+                f"batch >= {TARGET_RATIO:.0f}x the naive loop",
+                batch / naive >= TARGET_RATIO,
+                f"{batch / naive:.1f}x",
+            ),
+            rss_check,
+        ]
     print()
     for what, passed, figure in checks:
         print(f"  {'PASS' if passed else 'FAIL'}  {what}: {figure}")

@@ -348,6 +348,45 @@ def test_a_repeated_review_id_is_refused_and_the_first_letters_kept(
     assert result.failed == 1
 
 
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-worker", "two-workers"])
+def test_a_repeated_id_on_a_rerun_leaves_the_first_records_letter_alone(
+    tmp_path: Path, example_raw, jobs: int
+) -> None:
+    source = tmp_path / "reviews.jsonl"
+    with source.open("w", encoding="utf-8") as fh:
+        for n in range(4):
+            fh.write(json.dumps(_record(example_raw, f"CR-R-{n}", f"Person {n}")) + "\n")
+        fh.write(json.dumps(_record(example_raw, "CR-R-1", "Someone Else")) + "\n")
+    out = tmp_path / "out"
+    run_batch(source, out, jobs=jobs, produced=ON)
+    before = _files(out)
+
+    again = run_batch(source, out, jobs=jobs, produced=ON)
+
+    rows = _report(out)
+    assert [r["status"] for r in rows] == ["skipped"] * 4 + ["failed"]
+    assert "also the id of" in rows[4]["error"]
+    assert (again.produced, again.skipped, again.failed) == (0, 4, 1)
+    assert _files(out) == before
+    assert "Person 1" in _text(out / "CR-R-1" / "outcome_letter.docx")
+
+
+def test_a_half_written_file_is_removed_when_its_record_is_skipped(
+    tmp_path: Path, example_raw
+) -> None:
+    source = tmp_path / "reviews.jsonl"
+    source.write_text(json.dumps(_record(example_raw, "CR-P-1")) + "\n", "utf-8")
+    out = tmp_path / "out"
+    run_batch(source, out, jobs=1, produced=ON)
+    leftover = out / "CR-P-1" / ".outcome_letter.docx.abc123.part"
+    leftover.write_bytes(b"PK half a letter")
+
+    again = run_batch(source, out, jobs=1, produced=ON)
+
+    assert again.skipped == 1
+    assert not leftover.exists()
+
+
 def test_two_workers_make_the_same_files_as_one(tmp_path: Path, example_raw) -> None:
     source = tmp_path / "reviews.jsonl"
     with source.open("w", encoding="utf-8") as fh:
