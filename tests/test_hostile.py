@@ -251,3 +251,20 @@ def test_a_review_never_writes_over_another_reviews_folder(tmp_path: Path, comma
     assert "holds the documents of review CR/2026/1" in result.output
     assert {p: p.read_bytes() for p in (out / "CR_2026_1").iterdir()} == before
     assert invoke("render", str(tmp_path / "0.json"), "--out", str(out)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u00ad", "\u200b", "\u2060", "\ufeff"],
+    ids=["soft-hyphen", "zero-width-space", "word-joiner", "bom"],
+)
+def test_a_withheld_name_goes_even_with_an_invisible_character_pasted_into_it(
+    tmp_path: Path, invisible: str
+) -> None:
+    """Text pasted from a word processor carries invisible characters inside words:
+    "Le<soft hyphen>wis" shows as "Lewis" and must be withheld as "Lewis" is."""
+    raw = base()
+    raw["narrative"]["plan_elements"] = f"Tom Le{invisible}wis has a sitter on Thursdays."
+    copy_text = _partial_copy(tmp_path, raw, ["cared_for"])
+    assert "wis has" not in copy_text
+    assert "[withheld] has a sitter on Thursdays." in copy_text

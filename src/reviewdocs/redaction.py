@@ -189,10 +189,18 @@ def _pattern(text: str) -> re.Pattern[str] | None:
     return re.compile(start + body + end, re.IGNORECASE)
 
 
+# Invisible characters that text pasted from a word processor or a web page carries
+# inside words (soft hyphen, zero-width space and joiners, direction marks, BOM):
+# "Le\u00adwis" shows as "Lewis", so a partial copy drops them before looking for
+# withheld text, or that text would survive with one invisible character in it.
+_INVISIBLE: Final = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def scrub(value: Any, patterns: Sequence[re.Pattern[str]]) -> Any:
     if isinstance(value, str):
         if value in _CODES:
             return value
+        value = _INVISIBLE.sub("", value)
         for pattern in patterns:
             value = pattern.sub(WITHHELD_MARK, value)
         return value
@@ -219,7 +227,8 @@ def withheld_patterns(
         for parent, key in _locate(review, parts):
             texts.update(_texts(parent[key]))
             texts.update(_name_words(parent[key], parts))
-    texts = {t.strip() for t in texts if t and t.strip()}
+    texts = {_INVISIBLE.sub("", t).strip() for t in texts if t}
+    texts.discard("")
     # Longest first, so a sentence goes whole before a word inside it is marked.
     patterns = [_pattern(t) for t in sorted(texts, key=len, reverse=True)]
     return [p for p in patterns if p is not None]
