@@ -268,3 +268,25 @@ def test_a_withheld_name_goes_even_with_an_invisible_character_pasted_into_it(
     copy_text = _partial_copy(tmp_path, raw, ["cared_for"])
     assert "wis has" not in copy_text
     assert "[withheld] has a sitter on Thursdays." in copy_text
+
+
+@pytest.mark.parametrize(
+    ("stored", "written", "expected"),
+    [
+        ("Tom O'Brien", "Tom O\u2019Brien", "We met [withheld] at home."),
+        ("Tom O\u2019Brien", "Tom O'Brien", "We met [withheld] at home."),
+        ("Tom Smith-Jones", "Mrs Jones", "We met Mrs [withheld] at home."),
+        ("Tom Smith-Jones", "Smith\u2013Jones", "We met [withheld]\u2013[withheld] at home."),
+    ],
+    ids=["straight-stored-curly-written", "curly-stored-straight-written", "half", "en-dash"],
+)
+def test_a_withheld_name_goes_whatever_apostrophe_or_dash_was_typed(
+    tmp_path: Path, stored: str, written: str, expected: str
+) -> None:
+    """Word turns ' into \u2019 as it is typed; a case-management export keeps '."""
+    raw = base()
+    raw["cared_for"]["name"] = stored
+    raw["narrative"]["plan_elements"] = f"We met {written} at home."
+    copy_text = _partial_copy(tmp_path, raw, ["cared_for"])
+    assert expected in copy_text
+    assert "Brien" not in copy_text and "Jones" not in copy_text

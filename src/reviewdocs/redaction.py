@@ -173,6 +173,23 @@ def _number_pattern(text: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\d)" + r"[\s().-]*".join(digits) + r"(?!\d)")
 
 
+_APOSTROPHES: Final = "'\u2018\u2019\u02bc`\u00b4"
+_DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+def _loose(word: str) -> str:
+    """``word`` as a pattern in which any apostrophe or dash stands for any other."""
+    out = []
+    for char in word:
+        if char in _APOSTROPHES:
+            out.append("[" + re.escape(_APOSTROPHES) + "]")
+        elif char in _DASHES:
+            out.append("[" + re.escape(_DASHES) + "]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
 def _pattern(text: str) -> re.Pattern[str] | None:
     number = _number_pattern(text)
     if number is not None:
@@ -181,8 +198,9 @@ def _pattern(text: str) -> re.Pattern[str] | None:
     if not words or len("".join(words)) < 2:
         # One character cannot identify anyone, and would be struck from every word.
         return None
-    # "EX2 4BB" withheld also goes where someone typed "EX24BB".
-    body = r"\s*".join(re.escape(w) for w in words)
+    # "EX2 4BB" withheld also goes where someone typed "EX24BB"; "O'Brien" where a word
+    # processor made it "O\u2019Brien", and "Smith-Jones" with any dash.
+    body = r"\s*".join(_loose(w) for w in words)
     # Whole words only: withholding "Al" must not turn "Always" into a marker.
     start = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
     end = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
@@ -253,8 +271,9 @@ def _name_words(value: Any, parts: Sequence[str]) -> Iterator[str]:
     for name in names:
         if not isinstance(name, str):
             continue
-        for word in name.split():
-            word = word.strip(".,()'\"")
+        # "Smith-Jones" is also written "Smith" or "Jones" alone.
+        for word in re.split(r"[\s\u2010-\u2015-]+", name):
+            word = word.strip(".,()'\"\u2018\u2019")
             if len(word) >= 2 and word.lower() not in _TITLES:
                 yield word
 
