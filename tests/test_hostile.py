@@ -290,3 +290,25 @@ def test_a_withheld_name_goes_whatever_apostrophe_or_dash_was_typed(
     copy_text = _partial_copy(tmp_path, raw, ["cared_for"])
     assert expected in copy_text
     assert "Brien" not in copy_text and "Jones" not in copy_text
+
+
+@pytest.mark.parametrize(
+    ("stored", "written", "gone"),
+    [
+        ("Tom Zoë", "Zoe", "Zoe"),
+        ("Tom José", "JOSE", "JOSE"),
+        ("Tom Jose", "José", "José"),
+        ("Tom Ó Briain", "O Briain", "Briain"),
+    ],
+    ids=["accent-dropped", "capitals", "accent-added", "fada-dropped"],
+)
+def test_a_withheld_name_goes_with_or_without_its_accents(
+    tmp_path: Path, stored: str, written: str, gone: str
+) -> None:
+    """People type names without their accents (and sometimes add them)."""
+    raw = base()
+    raw["cared_for"]["name"] = stored
+    raw["narrative"]["plan_elements"] = f"We met {written} at home."
+    copy_text = _partial_copy(tmp_path, raw, ["cared_for"])
+    assert gone not in copy_text
+    assert "[withheld] at home." in copy_text

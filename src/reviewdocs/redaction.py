@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Final
@@ -177,14 +178,38 @@ _APOSTROPHES: Final = "'\u2018\u2019\u02bc`\u00b4"
 _DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 
-def _loose(word: str) -> str:
-    """``word`` as a pattern in which any apostrophe or dash stands for any other."""
+def _latin_letters() -> dict[str, str]:
+    """Each Latin letter with every accented form of it: "e" -> "eèéêë..."."""
+    forms: dict[str, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha() and base != char:
+            forms[base] = forms.get(base, base) + char
+    for variants in list(forms.values()):
+        for char in variants:
+            forms[char] = variants
+    return forms
+
+
+_LETTER_FORMS: Final = _latin_letters()
+_LOOSE_MAX: Final = 200
+"""Longer withheld texts (a whole narrative) are matched as written: only names,
+addresses and the like are retyped with or without accents elsewhere."""
+
+
+def _loose(word: str, *, accents: bool) -> str:
+    """``word`` as a pattern in which any apostrophe or dash stands for any other, and
+    (``accents``) a letter for its accented forms: "Zoë" withheld also goes where
+    someone typed "Zoe", and "Jose" where they typed "José"."""
     out = []
     for char in word:
         if char in _APOSTROPHES:
             out.append("[" + re.escape(_APOSTROPHES) + "]")
         elif char in _DASHES:
             out.append("[" + re.escape(_DASHES) + "]")
+        elif accents and char in _LETTER_FORMS:
+            out.append("[" + _LETTER_FORMS[char] + "]")
         else:
             out.append(re.escape(char))
     return "".join(out)
@@ -200,7 +225,8 @@ def _pattern(text: str) -> re.Pattern[str] | None:
         return None
     # "EX2 4BB" withheld also goes where someone typed "EX24BB"; "O'Brien" where a word
     # processor made it "O\u2019Brien", and "Smith-Jones" with any dash.
-    body = r"\s*".join(_loose(w) for w in words)
+    accents = len(text) <= _LOOSE_MAX
+    body = r"\s*".join(_loose(w, accents=accents) for w in words)
     # Whole words only: withholding "Al" must not turn "Always" into a marker.
     start = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
     end = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
