@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,20 @@ def compiled(
     return template
 
 
+_NAMES_READ: dict[str, frozenset[str]] = {}
+
+
+def _names_read(template: CompiledTemplate) -> frozenset[str]:
+    """The top-level names the template reads (its field paths' first parts)."""
+    names = _NAMES_READ.get(template.sha256)
+    if names is None:
+        names = frozenset(
+            re.split(r"[.\[]", path, maxsplit=1)[0] for path in template.field_paths()
+        )
+        _NAMES_READ[template.sha256] = names
+    return names
+
+
 def render_document(
     review: Mapping[str, Any],
     decision: Mapping[str, Any] | None,
@@ -110,6 +125,7 @@ def render_document(
         withheld=withheld,
         amendment=amendment,
         previous=previous,
+        only=_names_read(template),
     )
     title = context["meta"]["title"]
     properties = {

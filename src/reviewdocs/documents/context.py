@@ -16,7 +16,7 @@ sections") carries no trace of it anywhere else in the document.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from reviewdocs import codes
@@ -203,13 +203,16 @@ def build_context(
     withheld: bool = False,
     amendment: Mapping[str, Any] | None = None,
     previous: Mapping[str, Any] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Everything a template may print, from the validated review and the decision.
 
     ``decision`` is spec section 3's dict (``None`` for a planned review, which has
     no findings yet). ``recipient`` is the sharing recipient a copy is made for;
     ``amendment`` and ``previous`` (``{"version", "produced"}`` of the record being
-    replaced) describe an amendment (spec section 5).
+    replaced) describe an amendment (spec section 5). ``only``: the top-level names a
+    template reads; the derived ones it does not read are not built (a batch letter
+    need not pay for the easy read summary), and ``meta`` always is.
     """
     decided = dict(decision) if decision else _no_decision(review)
     letter_to = addressee(review, recipient if document == "sharing_cover_letter" else None)
@@ -220,11 +223,9 @@ def build_context(
     required = list(decided["required_sections"])
     outcome = outcome_words(review, decided, voice)
     rationale = rationale_words(review, decided, voice, required, withheld=withheld)
-    steps = next_steps(review, decided, voice, letter=not record, document=document)
-    ctx: dict[str, Any] = dict(review)
-    ctx.update(
-        decided=decided,
-        meta=meta(
+    derived: dict[str, Callable[[], Any]] = {
+        "decided": lambda: decided,
+        "meta": lambda: meta(
             review,
             document,
             produced,
@@ -234,28 +235,36 @@ def build_context(
             amendment=amendment,
             previous=previous,
         ),
-        letter=letter_block(review, letter_to, voice, document),
-        plan={"name": plan_name(review)},
-        facts=facts(review),
-        outcome=outcome,
-        rationale=rationale,
-        sections=sections(review, required, voice, outcome["text"], rationale, withheld=withheld),
-        regard=regard(review, required, decided, voice),
-        next_steps=steps,
-        next_review=next_review(review, decided, voice),
-        own_words=own_words(review, required, voice),
-        people=people(review),
-        people_intro=people_intro(review, voice),
-        notices=notices(review, decided, voice, document),
-        info=letters.information(review, voice),
-        delay=letters.delay(review, voice),
-        telephone=letters.telephone(review, required, voice),
-        outcome_letter=letters.outcome_letter(review, voice),
-        amendment=letters.amendment_words(review, amendment, previous, version, voice),
-        amendment_log=letters.amendment_log(amendment, document),
-        shared_copy=letters.shared_copy(review, recipient, voice),
-        easy=letters.easy(review, decided, required, reader),
-    )
+        "letter": lambda: letter_block(review, letter_to, voice, document),
+        "plan": lambda: {"name": plan_name(review)},
+        "facts": lambda: facts(review),
+        "outcome": lambda: outcome,
+        "rationale": lambda: rationale,
+        "sections": lambda: sections(
+            review, required, voice, outcome["text"], rationale, withheld=withheld
+        ),
+        "regard": lambda: regard(review, required, decided, voice),
+        "next_steps": lambda: next_steps(
+            review, decided, voice, letter=not record, document=document
+        ),
+        "next_review": lambda: next_review(review, decided, voice),
+        "own_words": lambda: own_words(review, required, voice),
+        "people": lambda: people(review),
+        "people_intro": lambda: people_intro(review, voice),
+        "notices": lambda: notices(review, decided, voice, document),
+        "info": lambda: letters.information(review, voice),
+        "delay": lambda: letters.delay(review, voice),
+        "telephone": lambda: letters.telephone(review, required, voice),
+        "outcome_letter": lambda: letters.outcome_letter(review, voice),
+        "amendment": lambda: letters.amendment_words(review, amendment, previous, version, voice),
+        "amendment_log": lambda: letters.amendment_log(amendment, document),
+        "shared_copy": lambda: letters.shared_copy(review, recipient, voice),
+        "easy": lambda: letters.easy(review, decided, required, reader),
+    }
+    ctx: dict[str, Any] = dict(review)
+    for name, build in derived.items():
+        if only is None or name in only or name == "meta":
+            ctx[name] = build()
     return ctx
 
 
