@@ -191,9 +191,14 @@ def main(argv: list[str] | None = None) -> int:
             workers = amount if phase == "batch" and amount > 1 else 0
             figures["total_mb"] = figures["peak_mb"] + workers * figures["worker_peak_mb"]
             results[label] = figures
+            split = (
+                f" (parent {figures['peak_mb']:.1f} + {workers} x {figures['worker_peak_mb']:.1f})"
+                if workers
+                else ""
+            )
             print(
                 f"  {label:<38} {int(figures['letters']):>7} letters {rate:>9.1f} letters/s"
-                f"   peak RSS {figures['total_mb']:6.1f} MB"
+                f"   peak RSS {figures['total_mb']:6.1f} MB{split}"
             )
 
     batch_label = runs[-1][0]
