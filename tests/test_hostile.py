@@ -312,3 +312,48 @@ def test_a_withheld_name_goes_with_or_without_its_accents(
     copy_text = _partial_copy(tmp_path, raw, ["cared_for"])
     assert gone not in copy_text
     assert "[withheld] at home." in copy_text
+
+
+def _with_recipients(*ids: str) -> dict[str, Any]:
+    raw = base()
+    raw["sharing"] = {
+        "consent_to_share": True,
+        "recipients": [
+            {"id": rid, "name": f"Person {n}", "kind": "requested_by_subject",
+             "involved_in_review": True, "responsible_for_support": False,
+             "address": ["1 Road"], "email": "p@example.org", "risk_concern": False}
+            for n, rid in enumerate(ids)
+        ],
+    }  # fmt: skip
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        (("large_print",), "would be read as part of a file name"),
+        (("easy_read",), "would be read as part of a file name"),
+        (("v2",), "would be read as part of a file name"),
+        (("v2-nhs-trust",), "would be read as part of a file name"),
+        (("ann/lewis", "ann_lewis"), "sharing.recipients.1.id: Already used by"),
+        (("Ann", "ann"), "sharing.recipients.1.id: Already used by"),
+    ],
+    ids=["large-print", "easy-read", "version", "version-prefix", "slash", "case"],
+)
+def test_a_recipient_id_that_would_name_another_file_is_refused(
+    tmp_path: Path, ids: tuple[str, ...], message: str
+) -> None:
+    """Recipient ``large_print``'s copy would be review_record-large_print.docx: the
+    subject's own large print record, overwritten by (or overwriting) a partial copy."""
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(_with_recipients(*ids)), encoding="utf-8")
+    result = invoke("share", str(path), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert not (tmp_path / "out" / "CR-2026-0417").exists()
+
+
+def test_recipient_ids_that_only_look_alike_are_fine(tmp_path: Path) -> None:
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(_with_recipients("vicar", "standard-life")), encoding="utf-8")
+    assert invoke("validate", str(path)).exit_code == 0

@@ -260,18 +260,34 @@ def partial_copy_withholds_something(review: dict[str, Any]) -> Iterator[Problem
             )
 
 
+# The other parts of an output name (spec 4: <document>[-v<N>][-<recipient id>][-<variant>]).
+_NAME_PARTS = re.compile(r"v\d+([-_/].*)?|(.*[-_/])?(large_print|easy_read)", re.IGNORECASE)
+
+
 def recipient_ids_unique(review: dict[str, Any]) -> Iterator[Problem]:
     """Spec section 6: each copy is registered by recipient id, and ``share
-    --recipient ID`` picks one; two recipients with one id would get each other's copy."""
+    --recipient ID`` picks one; two recipients with one id would get each other's copy.
+
+    The id is part of the copy's file name, so it must not read as another part of a
+    name: recipient ``large_print`` would write ``review_record-large_print.docx``, the
+    subject's own large print record, and ``v2`` the amended version. ``a/b`` and
+    ``a_b`` name one file (``/`` becomes ``_``)."""
     seen: dict[str, int] = {}
     for i, recipient in _recipients(review):
         rid = recipient.get("id")
         if not isinstance(rid, str):
             continue
-        if rid in seen:
-            yield f"sharing.recipients.{i}.id", f"Already used by sharing.recipients.{seen[rid]}."
+        if _NAME_PARTS.fullmatch(rid):
+            yield (
+                f"sharing.recipients.{i}.id",
+                f"{rid!r} would be read as part of a file name (a version or a format): "
+                "choose another id, such as the recipient's name.",
+            )
+        key = rid.replace("/", "_").lower()
+        if key in seen:
+            yield f"sharing.recipients.{i}.id", f"Already used by sharing.recipients.{seen[key]}."
         else:
-            seen[rid] = i
+            seen[key] = i
 
 
 def redact_paths_exist(review: dict[str, Any]) -> Iterator[Problem]:
