@@ -387,6 +387,44 @@ def test_a_half_written_file_is_removed_when_its_record_is_skipped(
     assert not leftover.exists()
 
 
+def _write_source(tmp_path: Path, kind: str, records: list[dict[str, Any]]) -> Path:
+    if kind == "jsonl":
+        source = tmp_path / "reviews.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+        return source
+    source = tmp_path / "in"
+    source.mkdir()
+    for n, raw in enumerate(records):
+        (source / f"{n:02d}.json").write_text(json.dumps(raw), "utf-8")
+    return source
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "folder"])
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-worker", "two-workers"])
+def test_an_invalid_record_does_not_take_its_id_from_a_later_valid_one(
+    tmp_path: Path, example_raw, kind: str, jobs: int
+) -> None:
+    invalid = _record(example_raw, "CR-X", "Invalid Person")
+    del invalid["subject"]["address"]
+    records = [
+        _record(example_raw, "CR-A", "First A"),
+        invalid,
+        *[_record(example_raw, f"CR-F-{n}", f"Filler {n}") for n in range(4)],
+        _record(example_raw, "CR-X", "Valid X"),
+        _record(example_raw, "CR-A", "Second A"),
+    ]
+    out = tmp_path / "out"
+
+    run_batch(_write_source(tmp_path, kind, records), out, jobs=jobs, produced=ON)
+
+    rows = _report(out)
+    assert [r["status"] for r in rows] == ["produced", "failed"] + ["produced"] * 5 + ["failed"]
+    assert "subject.address" in rows[1]["error"]
+    assert "also the id of" in rows[7]["error"]
+    assert "Valid X" in _text(out / "CR-X" / "outcome_letter.docx")
+    assert "First A" in _text(out / "CR-A" / "outcome_letter.docx")
+
+
 def test_two_workers_make_the_same_files_as_one(tmp_path: Path, example_raw) -> None:
     source = tmp_path / "reviews.jsonl"
     with source.open("w", encoding="utf-8") as fh:
@@ -532,3 +570,33 @@ def test_dry_run_refuses_a_record_letter_for_a_planned_review(tmp_path: Path) ->
     rows = _report(out)
     assert result.failed == 5
     assert all(row["error"].startswith("review.stage: The review is planned") for row in rows)
+
+
+class _Pipe:
+    def __init__(self) -> None:
+        self.sent: list[object] = []
+
+    def send(self, value: object) -> None:
+        self.sent.append(value)
+
+
+def test_a_later_claim_waits_only_for_earlier_records_that_could_take_its_id() -> None:
+    from reviewdocs.batch import _OrderedClaims
+
+    claims = _OrderedClaims()
+    assert claims.sent(0, "A", "line 1") == ("A", None)  # nothing earlier: answered at once
+    assert claims.sent(1, "A", "line 2") is None  # line 1 may still take A
+    assert claims.sent(2, None, "folder/x.json") is None  # its id is unknown until it claims
+    assert claims.sent(3, "B", "line 4") is None  # x.json could be B
+
+    late = _Pipe()
+    claims.claimed(1, late, "A", "line 2")  # type: ignore[arg-type]
+    assert late.sent == []  # line 1 has not claimed or finished yet
+    claims.claimed(0, None, "A", "line 1")
+    assert late.sent == ["line 1"]
+
+    b = _Pipe()
+    claims.claimed(3, b, "B", "line 4")  # type: ignore[arg-type]
+    assert b.sent == []
+    claims.passed(2)  # x.json failed before claiming anything
+    assert b.sent == [None]

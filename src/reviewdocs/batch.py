@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import fnmatch
+import json
 import multiprocessing
 import os
 import signal
@@ -279,6 +280,10 @@ class _Claims:
         first = self._first.setdefault(key, source)
         return None if first == source else first
 
+    def first(self, key: str) -> str | None:
+        """The source that claimed ``key`` (None: not claimed yet); claims nothing."""
+        return self._first.get(key)
+
     def at_once(self, key: str, source: str) -> _Answer:
         first = self(key, source)
         return _Answer(lambda: first)
@@ -512,14 +517,21 @@ def _run_here(records: Iterator[Record], job: _Job) -> Generator[ReportRow, None
 def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
     """A worker process: records in, report rows out, until told to stop or orphaned.
 
-    Ids are claimed from the parent over a pipe of their own, so a claim's answer
-    never meets a record sent ahead on ``conn``.
+    Claims and rows go to the parent on ``conn``, in the order they happen; a claim's
+    answer comes back on a pipe of its own, so it never meets a record sent ahead.
+    A record can arrive with its claim already answered (see ``_OrderedClaims``): the
+    parent is then only told, and the worker never waits.
     """
 
     current = 0
+    told: tuple[str, str | None] | None = None
 
     def claim(key: str, source: str) -> _Answer:
-        claims.send((current, key, source))
+        if told is not None and told[0] == key:
+            first = told[1]
+            conn.send(("claim", current, key, source, False))
+            return _Answer(lambda: first)
+        conn.send(("claim", current, key, source, True))
         return _Answer(claims.recv)
 
     # Ctrl-C reaches the whole process group: the parent decides, and stops the
@@ -534,51 +546,93 @@ def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
                 return
             if message is None:
                 return
-            current, record = message
-            conn.send((current, worker.process(record)))
+            current, record, told = message
+            conn.send(("row", current, worker.process(record)))
     finally:
         worker.close()
 
 
-class _OrderedClaims:
-    """Claims answered in source order, so that of two records with one id the first in
-    the source is produced, whichever worker reaches its claim first (as with one worker).
+def _id_hint(record: Record) -> str | None:
+    """The id key the record will claim if it claims at all, when the parent can tell
+    cheaply (a JSON line, a CSV row); None when it cannot (a file, unreadable JSON).
 
-    A claim waits only until every earlier record has claimed its id or finished; each
-    worker takes its records in source order, so the earliest waiting claim can always
-    be answered and no worker waits for ever.
+    A record claims only after it validated, and validation keeps an id exactly as
+    given (letters, digits, - _ /) and refuses duplicate keys, so a valid record's id
+    is the one any JSON parser reads from its line.
+    """
+    raw: Any
+    if record.kind == "raw":
+        raw = record.payload
+    elif record.kind == "json":
+        try:
+            raw = json.loads(record.payload)
+        except (ValueError, RecursionError):
+            return None
+    else:
+        return None
+    review = raw.get("review") if isinstance(raw, dict) else None
+    value = review.get("id") if isinstance(review, dict) else None
+    return safe_id(value) if isinstance(value, str) else None
+
+
+class _OrderedClaims:
+    """Claims answered as in source order, so that of two records with one id the first
+    in the source is produced, whichever worker reaches its claim first (as with one
+    worker).
+
+    A claim for an id waits only for the earlier records still open (neither claimed
+    nor finished) that could claim the same id: those whose id hint is that id, or
+    unknown. Most records are answered when they are sent: no earlier open record can
+    take their id. Each worker takes its records in source order, so the earliest open
+    record is always in hand or answerable, and no worker waits for ever.
     """
 
     def __init__(self) -> None:
         self._claims = _Claims()
-        self._frontier = 0  # every record before this one has claimed or finished
-        self._passed: set[int] = set()
+        self._open: dict[int, str | None] = {}  # seq -> the id it may claim (None: unknown)
         self._waiting: dict[int, tuple[Connection, str, str]] = {}
 
-    def request(self, seq: int, conn: Connection, key: str, source: str) -> None:
-        self._waiting[seq] = (conn, key, source)
+    def sent(self, seq: int, hint: str | None, source: str) -> tuple[str, str | None] | None:
+        """The record is open; its claim's answer now, when no earlier record can change it."""
+        self._open[seq] = hint
+        if hint is None or self._blocked(seq, hint):
+            return None
+        first = self._claims.first(hint)
+        return hint, None if first is None or first == source else first
+
+    def claimed(self, seq: int, conn: Connection | None, key: str, source: str) -> None:
+        """A claim: to be answered on ``conn``, or (None) answered when the record was sent."""
+        if conn is None:
+            self._claims(key, source)
+            self._open.pop(seq, None)
+        else:
+            self._waiting[seq] = (conn, key, source)
+            self._open[seq] = key
         self._answer()
 
     def passed(self, seq: int) -> None:
-        if seq >= self._frontier:
-            self._passed.add(seq)
+        """The record finished (or was lost with its worker)."""
+        self._open.pop(seq, None)
+        self._waiting.pop(seq, None)
         self._answer()
 
+    def _blocked(self, seq: int, key: str) -> bool:
+        return any(m < seq and (k is None or k == key) for m, k in self._open.items())
+
     def _answer(self) -> None:
-        while True:
-            while self._frontier in self._passed:
-                self._passed.discard(self._frontier)
-                self._frontier += 1
-            ready = sorted(seq for seq in self._waiting if seq <= self._frontier)
-            if not ready:
-                return
-            for seq in ready:
+        answered = True
+        while answered:
+            answered = False
+            for seq in sorted(self._waiting):
+                conn, key, source = self._waiting[seq]
+                if self._blocked(seq, key):
+                    continue
+                del self._waiting[seq]
+                self._open.pop(seq, None)
                 # A record sent again after its worker died may ask again: same answer.
-                conn, key, source = self._waiting.pop(seq)
                 with contextlib.suppress(OSError):
                     conn.send(self._claims(key, source))
-                if seq >= self._frontier:
-                    self._passed.add(seq)
+                answered = True
 
 
 @dataclass
@@ -618,33 +672,34 @@ class _Pool:
 
     def send(self, handle: _Handle, seq: int, record: Record) -> None:
         handle.in_flight.append((seq, record))
+        told = self.claims.sent(seq, _id_hint(record), record.source)
         # A worker that has died cannot take it: receive() sees that and replaces it.
         with contextlib.suppress(OSError):
-            handle.conn.send((seq, record))
+            handle.conn.send((seq, record, told))
 
     def receive(self) -> Iterator[tuple[int, ReportRow]]:
         """Results from whichever workers have some (waiting until one does)."""
         busy = [h for h in self.handles if h.in_flight]
-        waitables = [h.conn for h in busy] + [h.claims for h in busy]
-        ready = set(wait(waitables + [h.process.sentinel for h in busy]))
+        ready = set(wait([h.conn for h in busy] + [h.process.sentinel for h in busy]))
         for handle in busy:
-            if not ready.intersection((handle.conn, handle.claims, handle.process.sentinel)):
+            if not ready.intersection((handle.conn, handle.process.sentinel)):
                 continue
-            # Asked first: all a stopped worker sent is then in its pipes, and is read
+            # Asked first: all a stopped worker sent is then in its pipe, and is read
             # before its records are counted lost.
             alive = handle.process.is_alive()
             try:
-                if handle.claims in ready or not alive:
-                    for seq, key, source in _messages(handle.claims, drain=not alive):
-                        self.claims.request(seq, handle.claims, key, source)
-                if handle.in_flight and (handle.conn in ready or not alive):
-                    for seq, row in _messages(handle.conn, drain=not alive):
-                        handle.in_flight.popleft()
-                        self._deaths_in_a_row = 0
-                        self.claims.passed(seq)
-                        yield seq, row
-                        if not handle.in_flight:
-                            break
+                for message in _messages(handle.conn, drain=not alive):
+                    if message[0] == "claim":
+                        _, seq, key, source, asks = message
+                        self.claims.claimed(seq, handle.claims if asks else None, key, source)
+                        continue
+                    _, seq, row = message
+                    if not handle.in_flight:  # never: each row answers a record sent
+                        break
+                    handle.in_flight.popleft()
+                    self._deaths_in_a_row = 0
+                    self.claims.passed(seq)
+                    yield seq, row
             except (EOFError, OSError):
                 pass
             if not alive:
