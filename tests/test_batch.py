@@ -590,13 +590,24 @@ def test_a_later_claim_waits_only_for_earlier_records_that_could_take_its_id() -
     assert claims.sent(3, "B", "line 4") is None  # x.json could be B
 
     late = _Pipe()
-    claims.claimed(1, late, "A", "line 2")  # type: ignore[arg-type]
+    claims.asked(1, late, "A", "line 2")  # type: ignore[arg-type]
     assert late.sent == []  # line 1 has not claimed or finished yet
-    claims.claimed(0, None, "A", "line 1")
+    claims.finished(0, claimed=True)
     assert late.sent == ["line 1"]
 
     b = _Pipe()
-    claims.claimed(3, b, "B", "line 4")  # type: ignore[arg-type]
+    claims.asked(3, b, "B", "line 4")  # type: ignore[arg-type]
     assert b.sent == []
-    claims.passed(2)  # x.json failed before claiming anything
+    claims.finished(2, claimed=False)  # x.json failed before claiming anything
     assert b.sent == [None]
+
+
+def test_an_id_held_for_a_record_that_failed_before_claiming_goes_to_the_next() -> None:
+    from reviewdocs.batch import _OrderedClaims
+
+    claims = _OrderedClaims()
+    assert claims.sent(0, "A", "line 1") == ("A", None)
+    claims.finished(0, claimed=False)  # line 1 was invalid
+    assert claims.sent(1, "A", "line 2") == ("A", None)
+    claims.finished(1, claimed=True)
+    assert claims.sent(2, "A", "line 3") == ("A", "line 2")

@@ -280,9 +280,10 @@ class _Claims:
         first = self._first.setdefault(key, source)
         return None if first == source else first
 
-    def first(self, key: str) -> str | None:
-        """The source that claimed ``key`` (None: not claimed yet); claims nothing."""
-        return self._first.get(key)
+    def release(self, key: str, source: str) -> None:
+        """``source`` gives ``key`` back (it was held for it, and it never claimed it)."""
+        if self._first.get(key) == source:
+            del self._first[key]
 
     def at_once(self, key: str, source: str) -> _Answer:
         first = self(key, source)
@@ -519,19 +520,21 @@ def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
 
     Claims and rows go to the parent on ``conn``, in the order they happen; a claim's
     answer comes back on a pipe of its own, so it never meets a record sent ahead.
-    A record can arrive with its claim already answered (see ``_OrderedClaims``): the
-    parent is then only told, and the worker never waits.
+    A record can arrive with its claim already answered (see ``_OrderedClaims``): it
+    then asks nothing, and its row says whether it claimed its id.
     """
 
     current = 0
     told: tuple[str, str | None] | None = None
+    claimed = False
 
     def claim(key: str, source: str) -> _Answer:
+        nonlocal claimed
+        claimed = True
         if told is not None and told[0] == key:
             first = told[1]
-            conn.send(("claim", current, key, source, False))
             return _Answer(lambda: first)
-        conn.send(("claim", current, key, source, True))
+        conn.send(("claim", current, key, source))
         return _Answer(claims.recv)
 
     # Ctrl-C reaches the whole process group: the parent decides, and stops the
@@ -547,7 +550,9 @@ def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
             if message is None:
                 return
             current, record, told = message
-            conn.send(("row", current, worker.process(record)))
+            claimed = False
+            row = worker.process(record)
+            conn.send(("row", current, row, claimed))
     finally:
         worker.close()
 
@@ -577,41 +582,51 @@ def _id_hint(record: Record) -> str | None:
 
 class _OrderedClaims:
     """Claims answered as in source order, so that of two records with one id the first
-    in the source is produced, whichever worker reaches its claim first (as with one
-    worker).
+    in the source that claims it is produced, whichever worker gets there first (as with
+    one worker).
 
     A claim for an id waits only for the earlier records still open (neither claimed
     nor finished) that could claim the same id: those whose id hint is that id, or
-    unknown. Most records are answered when they are sent: no earlier open record can
-    take their id. Each worker takes its records in source order, so the earliest open
-    record is always in hand or answerable, and no worker waits for ever.
+    unknown. Most records are answered when they are sent, because no earlier open
+    record can take their id; the id is then held for the record until its row says
+    whether it claimed it (a record that failed before claiming gives it back). Each
+    worker takes its records in source order, so the earliest open record is always
+    in hand or answerable, and no worker waits for ever.
     """
 
     def __init__(self) -> None:
         self._claims = _Claims()
         self._open: dict[int, str | None] = {}  # seq -> the id it may claim (None: unknown)
+        self._held: dict[int, tuple[str, str]] = {}  # seq -> (id, source) held for it
         self._waiting: dict[int, tuple[Connection, str, str]] = {}
 
     def sent(self, seq: int, hint: str | None, source: str) -> tuple[str, str | None] | None:
-        """The record is open; its claim's answer now, when no earlier record can change it."""
+        """The record is open: its claim's answer now, when no earlier record can change it."""
         self._open[seq] = hint
         if hint is None or self._blocked(seq, hint):
             return None
-        first = self._claims.first(hint)
-        return hint, None if first is None or first == source else first
+        first = self._claims(hint, source)
+        if first is None:
+            self._held[seq] = (hint, source)
+        return hint, first
 
-    def claimed(self, seq: int, conn: Connection | None, key: str, source: str) -> None:
-        """A claim: to be answered on ``conn``, or (None) answered when the record was sent."""
-        if conn is None:
-            self._claims(key, source)
-            self._open.pop(seq, None)
-        else:
-            self._waiting[seq] = (conn, key, source)
-            self._open[seq] = key
+    def asked(self, seq: int, conn: Connection, key: str, source: str) -> None:
+        """A claim the record was not given with it, answered on ``conn`` in turn."""
+        self._waiting[seq] = (conn, key, source)
+        self._open[seq] = key
         self._answer()
 
-    def passed(self, seq: int) -> None:
-        """The record finished (or was lost with its worker)."""
+    def finished(self, seq: int, *, claimed: bool) -> None:
+        """The record's row arrived; an id held for a record that never claimed it is freed."""
+        held = self._held.pop(seq, None)
+        if held is not None and not claimed:
+            self._claims.release(*held)
+        self.lost(seq)
+
+    def lost(self, seq: int) -> None:
+        """The record is done, or was lost with its worker (an id held for it stays held:
+        it may have written files under that id before the worker stopped)."""
+        self._held.pop(seq, None)
         self._open.pop(seq, None)
         self._waiting.pop(seq, None)
         self._answer()
@@ -690,15 +705,15 @@ class _Pool:
             try:
                 for message in _messages(handle.conn, drain=not alive):
                     if message[0] == "claim":
-                        _, seq, key, source, asks = message
-                        self.claims.claimed(seq, handle.claims if asks else None, key, source)
+                        _, seq, key, source = message
+                        self.claims.asked(seq, handle.claims, key, source)
                         continue
-                    _, seq, row = message
+                    _, seq, row, claimed = message
                     if not handle.in_flight:  # never: each row answers a record sent
                         break
                     handle.in_flight.popleft()
                     self._deaths_in_a_row = 0
-                    self.claims.passed(seq)
+                    self.claims.finished(seq, claimed=claimed)
                     yield seq, row
             except (EOFError, OSError):
                 pass
@@ -723,7 +738,7 @@ class _Pool:
         self.handles[self.handles.index(dead)] = replacement
         if dead.in_flight:
             seq, record = dead.in_flight.popleft()
-            self.claims.passed(seq)
+            self.claims.lost(seq)
             yield (
                 seq,
                 ReportRow(
