@@ -350,6 +350,11 @@ class _Worker:
             first = answer()
         except _DuplicateId as dup:
             first = dup.first
+        except Exception:
+            # A repeated id is said first, as when the claim came before rendering.
+            first = answer()
+            if first is None:
+                raise
         finally:
             answer()  # heard whatever happened: the next record's answer follows it
         if first is not None:
