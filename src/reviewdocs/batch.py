@@ -22,13 +22,14 @@ import fnmatch
 import json
 import multiprocessing
 import os
+import selectors
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
@@ -655,7 +656,7 @@ class _OrderedClaims:
                 answered = True
 
 
-@dataclass
+@dataclass(eq=False)  # one per worker process, compared (and hashed) by identity
 class _Handle:
     process: BaseProcess
     conn: Connection
@@ -676,6 +677,9 @@ class _Pool:
         self.job = job
         self.context = multiprocessing.get_context("spawn")
         self.claims = _OrderedClaims()
+        # One selector for the whole batch: multiprocessing's wait() builds and fills a
+        # new one on every call, which cost the parent more than the rest of a record.
+        self._selector = selectors.DefaultSelector()
         self.handles = [self._start() for _ in range(size)]
         self._deaths_in_a_row = 0
 
@@ -688,7 +692,10 @@ class _Pool:
         process.start()
         child.close()
         child_claims.close()
-        return _Handle(process, parent, claims)
+        handle = _Handle(process, parent, claims)
+        self._selector.register(parent, selectors.EVENT_READ, handle)
+        self._selector.register(process.sentinel, selectors.EVENT_READ, handle)
+        return handle
 
     def send(self, handle: _Handle, seq: int, record: Record) -> None:
         handle.in_flight.append((seq, record))
@@ -699,14 +706,13 @@ class _Pool:
 
     def receive(self) -> Iterator[tuple[int, ReportRow]]:
         """Results from whichever workers have some (waiting until one does)."""
-        busy = [h for h in self.handles if h.in_flight]
-        ready = set(wait([h.conn for h in busy] + [h.process.sentinel for h in busy]))
-        for handle in busy:
-            if not ready.intersection((handle.conn, handle.process.sentinel)):
-                continue
-            # Asked first: all a stopped worker sent is then in its pipe, and is read
-            # before its records are counted lost.
-            alive = handle.process.is_alive()
+        events = self._selector.select()
+        ready = {key.data for key, _ in events}
+        stopped = {key.data for key, _ in events if key.fileobj == key.data.process.sentinel}
+        for handle in [h for h in self.handles if h in ready]:
+            # A stopped worker's pipe holds all it sent: read in full before its records
+            # are counted lost.
+            alive = handle not in stopped
             try:
                 for message in _messages(handle.conn, drain=not alive):
                     if message[0] == "claim":
@@ -726,6 +732,8 @@ class _Pool:
                 yield from self._replace(handle)
 
     def _replace(self, dead: _Handle) -> Iterator[tuple[int, ReportRow]]:
+        self._selector.unregister(dead.conn)
+        self._selector.unregister(dead.process.sentinel)
         dead.process.join()
         dead.conn.close()
         dead.claims.close()
@@ -769,11 +777,12 @@ class _Pool:
                 handle.process.kill()
                 handle.process.join()
             handle.conn.close()
+        self._selector.close()
 
 
 def _messages(conn: Connection, *, drain: bool) -> Iterator[Any]:
-    """One message from a pipe that is ready (the next ``wait`` returns at once when more
-    are queued: each ``poll`` would cost a ``wait`` of its own), or all of them."""
+    """One message from a pipe that is ready (the next ``select`` returns at once when
+    more are queued: each ``poll`` would cost a ``wait`` of its own), or all of them."""
     if not drain:
         yield conn.recv()
         return
