@@ -611,3 +611,35 @@ def test_an_id_held_for_a_record_that_failed_before_claiming_goes_to_the_next() 
     assert claims.sent(1, "A", "line 2") == ("A", None)
     claims.finished(1, claimed=True)
     assert claims.sent(2, "A", "line 3") == ("A", "line 2")
+
+
+def test_a_later_batch_never_writes_into_another_reviews_folder(
+    tmp_path: Path, example_raw: dict[str, Any]
+) -> None:
+    """CR/1 and CR_1 share the folder CR_1: the second, in a later run, must fail alone."""
+    out = tmp_path / "out"
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.json").write_text(json.dumps(_record(example_raw, "CR/1")), encoding="utf-8")
+    assert run_batch(first, out, jobs=1, documents=["outcome_letter"]).failed == 0
+    letter = out / "CR_1" / "outcome_letter.docx"
+    before = sha256_file(letter)
+    (second / "b.json").write_text(json.dumps(_record(example_raw, "CR_1")), encoding="utf-8")
+    result = run_batch(second, out, jobs=1, documents=["outcome_letter"])
+    assert result.failed == 1
+    assert "holds the documents of review CR/1" in _report(out)[0]["error"]
+    assert sha256_file(letter) == before
+
+
+def test_a_date_before_the_review_fails_the_record(
+    tmp_path: Path, example_raw: dict[str, Any]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(_record(example_raw, "CR-9")), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch(folder, out, jobs=1, produced=date(2020, 1, 1))
+    assert result.failed == 1
+    assert "--date: Is before the review date" in _report(out)[0]["error"]
+    assert not list(out.rglob("*.docx"))

@@ -1023,3 +1023,11 @@ def test_any_json_gives_a_review_or_an_input_error(data: st.DataObject) -> None:
         validate_review(raw)
     except InputError as err:
         assert err.messages()
+
+
+def test_a_review_id_with_a_trailing_newline_is_refused(example_raw: dict[str, Any]) -> None:
+    """Python's ``$`` matches before a final newline: the id check must not."""
+    example_raw["review"]["id"] = "CR-2026-0417\n"
+    with pytest.raises(InputError) as caught:
+        validate_review(example_raw)
+    assert "review.id" in caught.value.errors

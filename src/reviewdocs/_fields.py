@@ -24,7 +24,7 @@ ITEM_MAX = 2_000
 LIST_MAX = 200
 ADDRESS_LINES_MAX = 10
 ID_MAX = 64
-ID_PATTERN = r"^[A-Za-z0-9_/-]+$"
+ID_PATTERN = r"^[A-Za-z0-9_/-]+\Z"  # \Z: "$" would let a trailing newline in
 
 # XML 1.0 (inside every DOCX) cannot hold these characters: refusing them here gives the
 # practitioner a message naming the field instead of a failed render later.

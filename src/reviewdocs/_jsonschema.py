@@ -104,7 +104,9 @@ def _string_rules(field: fields.Field, out: dict[str, Any]) -> None:
             if check.max is not None:
                 out["maxLength"] = check.max
         elif isinstance(check, validate.Regexp):
-            patterns.append(check.regex.pattern)
+            # Python's end-of-text \Z is ECMA-262's $ (which, without the m flag, never
+            # matches before a final newline as Python's $ does).
+            patterns.append(str(check.regex.pattern).replace(r"\Z", "$"))
         elif check in _PATTERNS:
             patterns.append(_PATTERNS[check])
     if len(patterns) == 1:

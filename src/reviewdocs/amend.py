@@ -86,9 +86,9 @@ def validate_amendment(raw: object, *, source: str | None = None) -> dict[str, A
 
 def load_amendment(path: Path) -> dict[str, Any]:
     """Read and validate an amendment JSON file."""
-    from reviewdocs.inputs import _parse_json, _read_bytes
+    from reviewdocs.inputs import _read_bytes, parse_json
 
-    return validate_amendment(_parse_json(_read_bytes(path), str(path)), source=str(path))
+    return validate_amendment(parse_json(_read_bytes(path), str(path)), source=str(path))
 
 
 # --- the record as it stands ----------------------------------------------------------

@@ -73,17 +73,6 @@ def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -
     return day
 
 
-def _check_produced(review: dict[str, Any], produced: date | None) -> None:
-    """A completed review's documents cannot be dated before the conversation they record."""
-    from reviewdocs.errors import InputError
-
-    held = review["review"].get("date")
-    if produced is None or review["review"].get("stage") == "planned" or held is None:
-        return
-    if produced < held:
-        raise InputError({"--date": [f"Is before the review date ({held.isoformat()})."]})
-
-
 _date_option = click.option(
     "--date",
     "produced",
@@ -143,26 +132,6 @@ def _open_register(out_dir: Path, register_path: Path | None) -> Any:
     from reviewdocs.register import Register
 
     return Register(register_path or out_dir / "register.sqlite")
-
-
-def _check_folder_owner(register: Any, review_id: str) -> None:
-    """``CR/1`` and ``CR_1`` share the folder ``CR_1``: one review's letters must never
-    replace another person's, so a folder already used by another review is refused."""
-    from reviewdocs.errors import InputError
-    from reviewdocs.outputs import safe_id
-
-    folder = safe_id(review_id)
-    for entry in register.entries():
-        if entry.review_id != review_id and safe_id(entry.review_id) == folder:
-            raise InputError(
-                {
-                    "review.id": [
-                        f"{review_id} would write into the folder {folder}, which holds the "
-                        f"documents of review {entry.review_id}; give one of them another id "
-                        "or use another --out folder."
-                    ]
-                }
-            )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -258,12 +227,10 @@ def render(
     from reviewdocs.pipeline import produce
 
     review, input_sha256 = _load_with_hash(input_path)
-    _check_produced(review, produced)
     if font_size is not None and variant is None:
         # Asking for a size is asking for large print, whatever the recorded preference.
         variant = "large_print"
     with _open_register(out_dir, register_path) as register:
-        _check_folder_owner(register, review["review"]["id"])
         produced_files = produce(
             review,
             out_dir,
@@ -350,7 +317,6 @@ def amend(
     review, input_sha256 = _load_with_hash(input_path)
     amendment = load_amendment(amendment_path)
     with _open_register(out_dir, register_path) as register:
-        _check_folder_owner(register, review["review"]["id"])
         result = amend_review(
             review,
             amendment,
@@ -381,9 +347,7 @@ def share(
     from reviewdocs.sharing import share as share_review
 
     review, input_sha256 = _load_with_hash(input_path)
-    _check_produced(review, produced)
     with _open_register(out_dir, register_path) as register:
-        _check_folder_owner(register, review["review"]["id"])
         result = share_review(
             review,
             out_dir,

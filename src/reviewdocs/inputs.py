@@ -133,9 +133,6 @@ def parse_json(data: bytes, source: str) -> dict[str, Any]:
     return raw
 
 
-_parse_json = parse_json  # the name amend.py imports
-
-
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:

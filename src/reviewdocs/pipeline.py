@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewdocs import codes
 from reviewdocs.errors import InputError
-from reviewdocs.outputs import output_name, sha256_bytes, write_atomic
+from reviewdocs.outputs import output_name, safe_id, sha256_bytes, write_atomic
 
 if TYPE_CHECKING:
     from reviewdocs.register import Register
@@ -65,13 +65,36 @@ def is_planned(review: Mapping[str, Any]) -> bool:
 
 
 def production_date(review: Mapping[str, Any], produced: date | None) -> date:
-    """``--date`` first, then the record's ``review.document_date``, then today."""
+    """``--date`` first, then the record's ``review.document_date``, then today.
+
+    A completed review's documents cannot be dated before the conversation they
+    record: such a ``--date`` is an input error, for one render and in a batch alike.
+    """
     if produced is not None:
+        held = review["review"].get("date")
+        if not is_planned(review) and isinstance(held, date) and produced < held:
+            raise InputError({"--date": [f"Is before the review date ({held.isoformat()})."]})
         return produced
     from_record = review["review"].get("document_date")
     if isinstance(from_record, date):
         return from_record
     return date.today()
+
+
+def check_folder_owner(register: Register, review_id: str) -> None:
+    """Refuse to write into a folder that holds another review's documents."""
+    folder = safe_id(review_id)
+    owner = register.folder_owner(folder, review_id)
+    if owner is not None:
+        raise InputError(
+            {
+                "review.id": [
+                    f"{review_id} would write into the folder {folder}, which holds the "
+                    f"documents of review {owner}; give one of them another id "
+                    "or use another --out folder."
+                ]
+            }
+        )
 
 
 def check_documents(review: Mapping[str, Any], documents: Sequence[str]) -> None:
@@ -138,6 +161,8 @@ def produce(
     docs = list(documents) if documents else documents_for(review, decision)
     check_documents(review, docs)
     on = production_date(review, produced)
+    if register is not None:
+        check_folder_owner(register, review["review"]["id"])
     review_id = review["review"]["id"]
     recipient_id = recipient["id"] if recipient else None
 

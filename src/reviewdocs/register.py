@@ -32,7 +32,7 @@ from reviewdocs.errors import ReviewdocsError
 DEFAULT_NAME: Final = "register.sqlite"
 """The register's file name inside the output folder when ``--register`` is not given."""
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 BASES: Final = (
     "subject",
@@ -86,6 +86,11 @@ _MIGRATIONS: Final[dict[int, str]] = {
             amendment TEXT NOT NULL
         );
         CREATE INDEX amendments_by_review ON amendments (review_id);
+    """,
+    # Version 3: files by path, so a review's folder can be checked for another
+    # review's documents (CR/1 and CR_1 share a folder) in one indexed look-up.
+    3: """
+        CREATE INDEX entries_by_path ON entries (path);
     """,
 }
 
@@ -382,6 +387,19 @@ class Register:
             (review_id, document),
         ).fetchone()
         return None if row[0] is None else int(row[0])
+
+    def folder_owner(self, folder: str, review_id: str) -> str | None:
+        """Another review whose documents are in ``folder``, or None.
+
+        Review ids become folder names with ``/`` made ``_``, so ``CR/1`` and ``CR_1``
+        would write into one folder and one person's letters would replace another's.
+        """
+        # Every path in the folder sorts between "folder/" and "folder0" ("0" follows "/").
+        row = self._db.execute(
+            "SELECT review_id FROM entries WHERE path >= ? AND path < ? AND review_id != ? LIMIT 1",
+            (folder + "/", folder + "0", review_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def recipients_of(self, review_id: str, document: str, version: int) -> list[Entry]:
         """Who received that version: one entry per recipient (the subject included).
