@@ -655,3 +655,28 @@ def test_build_script_writes_the_same_lean_templates_every_time(tmp_path: Path) 
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
         assert path.stat().st_size < 10_000
     assert check_templates(tmp_path / "a") == []
+
+
+@pytest.mark.parametrize(
+    ("views", "label", "shown"),
+    [
+        pytest.param(
+            '"I manage, just."', "In Maria's own words:", "“I manage, just.”", id="quoted"
+        ),
+        pytest.param(
+            "Maria says she manages.",
+            "What Maria told us:",
+            "Maria says she manages.",
+            id="summary",
+        ),
+    ],
+)
+def test_only_words_in_quotation_marks_are_called_the_persons_own(
+    example_raw: dict[str, Any], views: str, label: str, shown: str
+) -> None:
+    """000 "record this word for word": a practitioner's summary is never shown as a quote."""
+    example_raw["findings"]["views"]["subject"] = views
+    text = text_of(render(example_raw, "review_record", "standard"))
+    assert f"{label} {shown}" in text
+    summary = text_of(render(example_raw, "review_record", "easy_read"))
+    assert label.rstrip(":") in summary

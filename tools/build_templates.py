@@ -542,7 +542,7 @@ def review_record_easy_read() -> list[str]:
         bullet("{{ line }}"),
         tag("endfor"),
         tag("if own_words"),
-        heading("In {{ own_words.whose }} own words"),
+        heading("{{ own_words.heading }}"),
         para("{{ own_words.text }}", style="Quote"),
         tag("endif"),
         heading("What happens next"),

@@ -158,6 +158,7 @@ CONTEXT_EXTRA_PATHS: frozenset[str] = frozenset(
         "outcome_letter.opening",
         "outcome_letter.record_enclosed",
         "own_words",
+        "own_words.heading",
         "own_words.text",
         "own_words.whose",
         "people",
@@ -647,11 +648,18 @@ def next_review(
 def own_words(
     review: Mapping[str, Any], required: Sequence[str], voice: Voice
 ) -> dict[str, str] | None:
-    """The subject's own words, quoted (000 "record this word for word")."""
+    """The subject's views: quoted as their own words only when recorded in quotation
+    marks (000 "record this word for word"), otherwise as what they told us."""
     words = wording._get(review.get("findings"), "views", "subject")
     if not words or "views_on_changes" not in required:
         return None
-    return {"whose": voice.poss, "text": wording.quoted(str(words))}
+    if wording.is_verbatim(str(words)):
+        return {
+            "whose": voice.poss,
+            "heading": f"In {voice.poss} own words",
+            "text": wording.quoted(str(words)),
+        }
+    return {"whose": voice.poss, "heading": f"What {voice.obj} told us", "text": str(words)}
 
 
 def people(review: Mapping[str, Any]) -> list[dict[str, str]]:

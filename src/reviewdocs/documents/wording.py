@@ -67,6 +67,19 @@ def join_list(items: Sequence[str] | None, empty: str = NONE) -> str | None:
     return "\n".join(str(i) for i in items) if items else empty
 
 
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+
+
+def is_verbatim(text: str) -> bool:
+    """The practitioner wrote the person's words in quotation marks (000: "word for word").
+
+    Only then does the record call them the person's own words: a practitioner's
+    summary shown as a quotation would put words in the person's mouth.
+    """
+    core = text.strip()
+    return len(core) > 1 and _QUOTE_PAIRS.get(core[0]) == core[-1]
+
+
 def quoted(text: str) -> str:
     """The subject's words inside curly quotes, once (000: "record this word for word")."""
     core = text.strip().strip('"“”').strip()
@@ -235,8 +248,13 @@ def _needs(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
 
 def _views(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
     words = _get(f, "views", "subject")
+    view: Question = (
+        (f"In {v.poss} own words:", quoted(words))
+        if words and is_verbatim(words)
+        else (f"What {v.obj} told us:", words)
+    )
     return [
-        (f"In {v.poss} own words:", quoted(words) if words else None),
+        view,
         (
             f"Does {v.obj} agree with the outcome?",
             yes_no(_get(f, "views", "subject_agrees_with_outcome")),
