@@ -338,6 +338,20 @@ def test_an_amendment_dated_before_the_review_is_refused(
         amend(review, request(date="2026-01-02"), tmp_path, register=shared)
 
 
+def test_an_amendment_dated_after_the_documents_is_refused(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="is after the date of the documents"):
+        amend(
+            review,
+            request(date="2099-11-27"),
+            tmp_path,
+            register=shared,
+            produced=date(2026, 11, 28),
+        )
+    assert not (tmp_path / ID / "review_record-v2.docx").exists()
+
+
 def test_amending_a_record_the_register_never_saw_warns_that_nobody_was_sent_it(
     review: dict[str, Any], tmp_path: Path
 ) -> None:

@@ -254,6 +254,17 @@ def amend(
         )
     state = current_record(review, register)
     on = production_date(review, produced)
+    if amendment["date"] > on:
+        # A request cannot be dated after the documents deciding it: a typed year is
+        # the likely cause, and an amended record must not claim a request not yet made.
+        raise InputError(
+            {
+                "date": [
+                    f"{amendment['date'].isoformat()} is after the date of the documents "
+                    f"({on.isoformat()}): check the date of the request (or --date)."
+                ]
+            }
+        )
     if amendment["decision"] == "decline":
         result = _decline(review, amendment, state, out_dir, register, on, input_sha256)
     else:
