@@ -231,3 +231,12 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert result.returncode == 0
     assert "reviewdocs" in result.stdout
+
+
+def test_a_refused_share_leaves_no_files_behind(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sample = SAMPLES / "10-joint-review-health-sharing.json"
+    result = runner.invoke(main, ["share", str(sample), "--out", str(out), "--recipient", "nobody"])
+    assert result.exit_code == 1
+    assert "nobody" in result.output
+    assert not out.exists()

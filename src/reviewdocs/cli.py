@@ -6,10 +6,11 @@ Exit codes (spec section 1): 0 success, 1 invalid input or a record failed,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -128,10 +129,28 @@ def _load_with_hash(path: Path) -> tuple[dict[str, Any], str]:
     return review, sha256_file(path)
 
 
-def _open_register(out_dir: Path, register_path: Path | None) -> Any:
+@contextlib.contextmanager
+def _open_register(out_dir: Path, register_path: Path | None) -> Iterator[Any]:
+    """The register for a command; one it created for a command that was refused
+    before recording anything is removed again, so a refusal leaves no files behind."""
     from reviewdocs.register import Register
 
-    return Register(register_path or out_dir / "register.sqlite")
+    path = register_path or out_dir / "register.sqlite"
+    existed, folder_existed = path.exists(), path.parent.exists()
+    register = Register(path)
+    try:
+        yield register
+    except BaseException:
+        empty = not existed and not register.entries() and not register.refusals()
+        register.close()
+        if empty:
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+            if not folder_existed:
+                with contextlib.suppress(OSError):  # not empty: something else is there
+                    path.parent.rmdir()
+        raise
+    register.close()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
