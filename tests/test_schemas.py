@@ -403,6 +403,36 @@ def test_every_problem_is_reported_at_once(example_raw: dict[str, Any]) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("changes", "path", "messages"),
+    [
+        pytest.param(
+            {"subject.name": "M" * 200 + "\n\x07"},
+            "subject.name",
+            [
+                "Longer than maximum length 200.",
+                "Contains a control character that a document cannot hold.",
+                "Must be one line.",
+            ],
+            id="name-long-bell-two-lines",
+        ),
+        pytest.param(
+            {"review.id": "C R/" + "1" * 64},
+            "review.id",
+            [
+                "Length must be between 1 and 64.",
+                "Use only letters, digits, hyphens, underscores and slashes.",
+            ],
+            id="id-long-with-space",
+        ),
+    ],
+)
+def test_every_problem_of_one_text_is_listed(
+    example_raw: dict[str, Any], changes: dict[str, Any], path: str, messages: list[str]
+) -> None:
+    assert errors_of(changed(example_raw, changes))[path] == messages
+
+
 def test_error_lines_are_path_colon_message(example_raw: dict[str, Any]) -> None:
     raw = changed(example_raw, {"findings.needs.changed": DROP})
     with pytest.raises(InputError) as caught:

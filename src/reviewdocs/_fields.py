@@ -123,9 +123,51 @@ class _BlankIsMissing:
         return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
 
 
-class _NFCString(fields.String):
+def _check(validators: list[Any], value: Any) -> None:
+    """Every validator's messages, collected as marshmallow's own ``validate.And`` does."""
+    errors: list[Any] = []
+    for validator in validators:
+        try:
+            validator(value)
+        except ValidationError as err:
+            if isinstance(err.messages, dict):
+                errors.append(err.messages)
+            else:
+                errors.extend(err.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+class _String(fields.String):
+    """A text field whose common case, a ``str``, takes a short path.
+
+    For a ``str``, marshmallow's ``Field.deserialize`` checks it is not missing or
+    null, runs the field's hooks (this path is taken only when there are none), keeps
+    the text as it is and runs every validator, collecting their messages: this does
+    exactly that without the generic steps, which cost a tenth of a record's
+    validation (a review has about a hundred texts). Any other value (missing, null,
+    a number, a list) takes marshmallow's full path and gets its messages.
+    """
+
+    def deserialize(
+        self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any
+    ) -> Any:
+        if type(value) is str and not self.pre_load and not self.post_load:
+            text = self._text(value)
+            _check(self.validators, text)
+            return text
+        return super().deserialize(value, attr, data, **kwargs)
+
+    def _text(self, value: str) -> str:
+        return value
+
+
+class _NFCString(_String):
     """Text in one Unicode form (NFC). "Noël" typed as e + combining diaeresis and as ë
     are the same words: a partial copy that withholds one spelling must find the other."""
+
+    def _text(self, value: str) -> str:
+        return unicodedata.normalize("NFC", value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         return unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs))
@@ -171,12 +213,12 @@ def Choice(choices: tuple[str, ...], *, required: bool = False, **kwargs: Any) -
     """One of the contract's codes (``Must be one of: ...`` otherwise)."""
     if not required:
         kwargs.setdefault("load_default", None)
-    return fields.String(required=required, validate=validate.OneOf(choices), **kwargs)
+    return _String(required=required, validate=validate.OneOf(choices), **kwargs)
 
 
 def Identifier(**kwargs: Any) -> fields.String:
     """An id that becomes part of a file name: letters, digits, ``- _ /``."""
-    return fields.String(
+    return _String(
         required=True,
         validate=[
             validate.Length(min=1, max=ID_MAX),
