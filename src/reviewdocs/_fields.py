@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
 NAME_MAX = 200
 """Names, job titles, phone numbers, e-mail addresses, postcodes: one line each."""
@@ -60,6 +60,15 @@ class StrictSchema(Schema):
 
 class Bool(fields.Boolean):
     """``true`` or ``false`` only: a truthy string or number is not an answer."""
+
+    def deserialize(
+        self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any
+    ) -> Any:
+        # Most of a review's answers are booleans: one with no validator or hook is
+        # taken as it is, as marshmallow's full path would (see _String).
+        if type(value) is bool and not (self.validators or self.pre_load or self.post_load):
+            return value
+        return super().deserialize(value, attr, data, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if not isinstance(value, bool):
@@ -145,8 +154,9 @@ class _String(fields.String):
     null, runs the field's hooks (this path is taken only when there are none), keeps
     the text as it is and runs every validator, collecting their messages: this does
     exactly that without the generic steps, which cost a tenth of a record's
-    validation (a review has about a hundred texts). Any other value (missing, null,
-    a number, a list) takes marshmallow's full path and gets its messages.
+    validation (a review has about a hundred texts); an optional text left out gets
+    its default, as there. Any other value (a required one missing, null, a number,
+    a list) takes marshmallow's full path and gets its messages.
     """
 
     def deserialize(
@@ -156,6 +166,9 @@ class _String(fields.String):
             text = self._text(value)
             _check(self.validators, text)
             return text
+        if value is missing and not self.required:  # an optional text left out
+            default = self.load_default
+            return default() if callable(default) else default
         return super().deserialize(value, attr, data, **kwargs)
 
     def _text(self, value: str) -> str:
