@@ -2,6 +2,7 @@
 
     python bench/bench.py --records 2000 [--jobs N] [--sample 300] [--strict]
     python bench/bench.py --records 100000 --batch-only     (the memory run)
+    python bench/bench.py --dir /dev/shm                     (letters written to memory)
 
 Generates N synthetic valid reviews (a JSON Lines file; names, ids, addresses vary),
 then measures, each phase in a fresh process so its peak memory is its own:
@@ -151,6 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the batch with --jobs workers: peak RSS for a long source",
     )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        help="where the temporary folder of records and letters is made (default: the "
+        "system's temporary folder); both loops write there, so compare file systems",
+    )
     parser.add_argument("--phase", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
@@ -163,13 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     records = args.records
     sample = args.sample or min(records, 300)
     fields = len(compiled(DOCUMENT).field_paths())
-    with tempfile.TemporaryDirectory(prefix="reviewdocs-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="reviewdocs-bench-", dir=args.dir) as tmp:
         work = Path(tmp)
         source = work / "records.jsonl"
         with source.open("w", encoding="utf-8") as fh:
             for raw in _records(records):
                 fh.write(json.dumps(raw) + "\n")
-        print(f"{records} records, {DOCUMENT} ({fields} fields), {args.jobs} worker(s)\n")
+        print(
+            f"{records} records, {DOCUMENT} ({fields} fields), {args.jobs} worker(s), "
+            f"written under {Path(tmp).parent}\n"
+        )
         runs = (
             []
             if args.batch_only
