@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,28 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 EXAMPLE = ROOT / "tests" / "data" / "example-carer-light-touch.json"
+
+PROVIDER_RECIPIENT: dict[str, Any] = {
+    "id": "provider-1",
+    "name": "Brightside Sitting Service",
+    "kind": "provider",
+    "involved_in_review": True,
+    "responsible_for_support": True,
+    "address": ["2 Mill Lane", "Exampleton EX3 1CC"],
+    "email": "office@brightside.example",
+}
+"""A recipient for the sharing cover letter and a copy of the record."""
+
+DECLINED_AMENDMENT: dict[str, Any] = {
+    "requested_by": "Maria Lewis",
+    "date": dt.date(2026, 11, 20),
+    "sections": {"plan_elements": "The sitting service moved to Fridays."},
+    "reason": "The day is wrong.",
+    "evidence": "Provider rota.",
+    "decision": "decline",
+    "decision_reason": "The rota shows Thursdays.",
+}
+"""A validated, declined amendment for the amendment decision letter."""
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from conftest import DECLINED_AMENDMENT, PROVIDER_RECIPIENT
 from reviewdocs import codes, schemas
 from reviewdocs.accessible import large_print
 from reviewdocs.decision import decide
@@ -543,35 +544,15 @@ def _documents_of(review: dict[str, Any]) -> list[str]:
     return [d for d in codes.DOCUMENTS if d not in codes.PRE_REVIEW_DOCUMENTS]
 
 
-RECIPIENT = {
-    "id": "provider-1",
-    "name": "Brightside Sitting Service",
-    "kind": "provider",
-    "involved_in_review": True,
-    "responsible_for_support": True,
-    "address": ["2 Mill Lane", "Exampleton EX3 1CC"],
-    "email": "office@brightside.example",
-}
-AMENDMENT = {
-    "requested_by": "Maria Lewis",
-    "date": dt.date(2026, 11, 20),
-    "sections": {"plan_elements": "The sitting service moved to Fridays."},
-    "reason": "The day is wrong.",
-    "evidence": "Provider rota.",
-    "decision": "decline",
-    "decision_reason": "The rota shows Thursdays.",
-}
-
-
 def _extras(document: str) -> dict[str, Any]:
     if document == "amendment_decision_letter":
         return {
-            "amendment": AMENDMENT,
+            "amendment": DECLINED_AMENDMENT,
             "previous": {"version": 1, "produced": PRODUCED},
             "version": 1,
         }
     if document == "sharing_cover_letter":
-        return {"recipient": RECIPIENT}
+        return {"recipient": PROVIDER_RECIPIENT}
     return {}
 
 
@@ -595,7 +576,7 @@ def test_every_document_of_every_sample_is_a_package_word_opens(sample: Path) ->
                 variant=variant,
                 produced=PRODUCED,
                 withheld=True,
-                recipient=RECIPIENT,
+                recipient=PROVIDER_RECIPIENT,
                 **{k: v for k, v in _extras(document).items() if k != "recipient"},
             ).data
             problems += [

@@ -17,6 +17,7 @@ from typing import Any
 import docx
 import pytest
 
+from conftest import DECLINED_AMENDMENT, PROVIDER_RECIPIENT
 from reviewdocs import schemas
 from reviewdocs.decision import decide
 from reviewdocs.documents import render_document
@@ -25,24 +26,6 @@ from reviewdocs.pipeline import documents_for
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.json"))
 PRODUCED = dt.date(2026, 11, 13)
-RECIPIENT = {
-    "id": "reader-test",
-    "name": "Brightside Sitting Service",
-    "kind": "provider",
-    "involved_in_review": True,
-    "responsible_for_support": True,
-    "address": ["2 Mill Lane", "Exampleton EX3 1CC"],
-    "email": "office@brightside.example",
-}
-AMENDMENT = {
-    "requested_by": "The person",
-    "date": dt.date(2026, 11, 20),
-    "sections": {"plan_elements": "The visits moved to Fridays."},
-    "reason": "The day is wrong.",
-    "evidence": "The provider's rota.",
-    "decision": "decline",
-    "decision_reason": "The rota shows the visits on Thursdays.",
-}
 
 pytestmark = pytest.mark.slow
 
@@ -54,13 +37,13 @@ def _documents(
     out: list[tuple[str, dict[str, Any]]] = [(d, {}) for d in documents_for(review, decision)]
     if decision is None:
         return out
-    out.append(("review_record", {"recipient": RECIPIENT, "withheld": True}))
+    out.append(("review_record", {"recipient": PROVIDER_RECIPIENT, "withheld": True}))
     if first:
-        out.append(("sharing_cover_letter", {"recipient": RECIPIENT}))
+        out.append(("sharing_cover_letter", {"recipient": PROVIDER_RECIPIENT}))
         out.append(
             (
                 "amendment_decision_letter",
-                {"amendment": AMENDMENT, "previous": {"version": 1, "produced": PRODUCED}},
+                {"amendment": DECLINED_AMENDMENT, "previous": {"version": 1, "produced": PRODUCED}},
             )
         )
     return out
