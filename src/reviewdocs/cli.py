@@ -193,6 +193,7 @@ def decide(input_path: Path, as_json: bool) -> None:
     """Decide the outcome, required record sections and actions of a review."""
     from reviewdocs.decision import decide as decide_review
     from reviewdocs.decision import explain
+    from reviewdocs.documents import wording
     from reviewdocs.inputs import load_review
 
     review = load_review(input_path)
@@ -201,7 +202,11 @@ def decide(input_path: Path, as_json: bool) -> None:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
     click.echo(f"Review {result['review_id']}")
-    click.echo(f"Outcome: {result['outcome_number']}. {_outcome_words(result['outcome'])}")
+    # The same plain words as the record's summary (003 "Broadly there are 3 possible outcomes").
+    words = wording.OUTCOMES[result["outcome"]].format(
+        plan=wording.PLAN_NAMES[review["review"]["plan_type"]]
+    )
+    click.echo(f"Outcome: {result['outcome_number']}. {words}")
     click.echo(f"Reassessment required: {'yes' if result['reassessment_required'] else 'no'}")
     if result["escalate_to_full_review"]:
         click.echo("This light touch review must become a full review.")
@@ -212,15 +217,6 @@ def decide(input_path: Path, as_json: bool) -> None:
     click.echo("Record sections: " + ", ".join(result["required_sections"]))
     for warning in result["warnings"]:
         click.echo(f"Warning: {warning}")
-
-
-def _outcome_words(outcome: str) -> str:
-    # 003 "Broadly there are 3 possible outcomes following review".
-    return {
-        "no_change": "No changes to the plan or personal budget.",
-        "plan_change": "Changes to the plan, not to the personal budget.",
-        "plan_and_budget_change": "Changes to the plan and personal budget.",
-    }[outcome]
 
 
 @main.command()
