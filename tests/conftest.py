@@ -16,6 +16,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 EXAMPLE = ROOT / "tests" / "data" / "example-carer-light-touch.json"
 
+SPEC_DECISION_KEYS = (
+    "review_id",
+    "outcome",
+    "outcome_number",
+    "reassessment_required",
+    "escalate_to_full_review",
+    "required_sections",
+    "actions",
+    "next_review_by",
+    "warnings",
+)
+"""The keys of ``reviewdocs decide --json``, in spec section 3's order."""
+
 PROVIDER_RECIPIENT: dict[str, Any] = {
     "id": "provider-1",
     "name": "Brightside Sitting Service",

@@ -11,21 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLES, with_changes
+from conftest import SAMPLES, SPEC_DECISION_KEYS, with_changes
 from reviewdocs import codes
 from reviewdocs.cli import main
-
-SPEC_DECISION_KEYS = {
-    "review_id",
-    "outcome",
-    "outcome_number",
-    "reassessment_required",
-    "escalate_to_full_review",
-    "required_sections",
-    "actions",
-    "next_review_by",
-    "warnings",
-}
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
@@ -112,7 +100,7 @@ def test_decide_json_is_exactly_the_spec_object(runner: CliRunner, write_json, e
     result = runner.invoke(main, ["decide", str(write_json(example_raw)), "--json"])
     assert result.exit_code == 0, result.output
     decision = json.loads(result.output)
-    assert set(decision) == SPEC_DECISION_KEYS
+    assert list(decision) == list(SPEC_DECISION_KEYS)
     assert decision["review_id"] == "CR-2026-0417"
     assert decision["outcome"] == "no_change"
     assert decision["outcome_number"] == 1

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLE, ROOT, SAMPLES, with_changes
+from conftest import EXAMPLE, ROOT, SAMPLES, SPEC_DECISION_KEYS, with_changes
 from reviewdocs import codes, decision
 from reviewdocs.decision import decide, explain, indicated_outcome
 from reviewdocs.errors import InputError
@@ -88,17 +88,7 @@ def test_every_code_is_written_down_in_decisions_md(code: str) -> None:
 
 def test_decision_has_exactly_the_keys_and_types_of_spec_section_3() -> None:
     out = decide(carer())
-    assert list(out) == [
-        "review_id",
-        "outcome",
-        "outcome_number",
-        "reassessment_required",
-        "escalate_to_full_review",
-        "required_sections",
-        "actions",
-        "next_review_by",
-        "warnings",
-    ]
+    assert list(out) == list(SPEC_DECISION_KEYS)
     assert out["review_id"] == "CR-2026-0417"
     assert out["outcome"] in codes.OUTCOMES
     assert out["outcome_number"] == codes.OUTCOME_NUMBER[out["outcome"]]

@@ -15,7 +15,7 @@ from typing import Any
 import docx
 import pytest
 
-from conftest import EXAMPLE, SAMPLES, with_changes
+from conftest import EXAMPLE, PROVIDER_RECIPIENT, SAMPLES, with_changes
 from reviewdocs import codes, schemas
 from reviewdocs.decision import decide
 from reviewdocs.documents import (
@@ -39,15 +39,6 @@ AMENDMENT = {
     "decision_reason": "The provider's rota confirms the change.",
 }
 PREVIOUS = {"version": 1, "produced": dt.date(2026, 11, 13)}
-RECIPIENT = {
-    "id": "provider-1",
-    "name": "Brightside Sitting Service",
-    "kind": "provider",
-    "involved_in_review": True,
-    "responsible_for_support": True,
-    "address": ["2 Mill Lane", "Exampleton EX3 1CC"],
-    "email": "office@brightside.example",
-}
 DELAY = {
     "reason": "We need an interpreter who is free to join the review.",
     "agreed_timeframe": "within the next six weeks",
@@ -64,7 +55,7 @@ def _extras(document: str) -> dict[str, Any]:
     if document == "amendment_decision_letter":
         return {"amendment": AMENDMENT, "previous": PREVIOUS, "version": 2}
     if document == "sharing_cover_letter":
-        return {"recipient": RECIPIENT}
+        return {"recipient": PROVIDER_RECIPIENT}
     return {}
 
 
@@ -439,7 +430,12 @@ def test_shared_copy_without_a_section_keeps_no_trace_of_its_words(
     decision = decide(review)
     decision["required_sections"].remove("views_on_changes")
     data = render_document(
-        review, decision, "review_record", produced=PRODUCED, recipient=RECIPIENT, withheld=True
+        review,
+        decision,
+        "review_record",
+        produced=PRODUCED,
+        recipient=PROVIDER_RECIPIENT,
+        withheld=True,
     ).data
     assert "sitting service on Thursdays is what keeps me going" not in text_of(data)
     assert "Some information has been withheld from this copy." in text_of(data)
@@ -628,7 +624,7 @@ def test_a_partial_copy_never_answers_an_emptied_list_with_none(
     """A withheld list arrives empty: "New risks: None" would be a false statement."""
     review = _review(example_raw)
     decision = decide(review)
-    kwargs = {"produced": PRODUCED, "recipient": RECIPIENT}
+    kwargs = {"produced": PRODUCED, "recipient": PROVIDER_RECIPIENT}
     full = text_of(render_document(review, decision, "review_record", **kwargs).data)
     partial = text_of(
         render_document(review, decision, "review_record", withheld=True, **kwargs).data
