@@ -267,7 +267,12 @@ class Address(fields.List):
             kwargs.setdefault("load_default", list)
         super().__init__(line, required=required, validate=checks, **kwargs)
 
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        """A multi-line text as address lines: each line trimmed, blank ones dropped."""
+        return [part.strip() for part in text.splitlines() if part.strip()]
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
         if isinstance(value, str):
-            value = [part.strip() for part in value.splitlines() if part.strip()]
+            value = self.lines(value)
         return super()._deserialize(value, attr, data, **kwargs)

@@ -21,6 +21,7 @@ from marshmallow import ValidationError, fields, missing, validate
 
 from reviewdocs import codes
 from reviewdocs._crossfield import check_rules
+from reviewdocs._fastload import Declined, compile_schema
 from reviewdocs._fields import (
     LIST_MAX,
     Address,
@@ -302,6 +303,10 @@ _REVIEW_SCHEMA: Final = ReviewInputSchema()
 """One instance for every call: the schemas keep no state between loads, and building
 one instantiates every nested schema again (most of a record's validation time)."""
 
+_FAST_LOAD: Final = compile_schema(_REVIEW_SCHEMA)
+"""``_REVIEW_SCHEMA.load`` for a valid input, in a quarter of the time; it declines
+anything else, which marshmallow then loads and explains (see _fastload)."""
+
 
 def validate_review(raw: object, *, source: str | None = None) -> dict[str, Any]:
     """The validated, complete review, or ``InputError`` listing every problem.
@@ -316,10 +321,15 @@ def validate_review(raw: object, *, source: str | None = None) -> dict[str, Any]
         )
     errors: dict[str, list[str]] = {}
     try:
-        review: dict[str, Any] = _REVIEW_SCHEMA.load(raw)
-    except ValidationError as err:
-        _flatten(err.messages, "", errors)
-        review = err.valid_data if isinstance(err.valid_data, dict) else {}
+        if _FAST_LOAD is None:
+            raise Declined
+        review: dict[str, Any] = _FAST_LOAD(raw)
+    except Declined:
+        try:
+            review = _REVIEW_SCHEMA.load(raw)
+        except ValidationError as err:
+            _flatten(err.messages, "", errors)
+            review = err.valid_data if isinstance(err.valid_data, dict) else {}
     # null for these objects means "not given": the shape stays the same for templates.
     if review.get("decision") is None:
         review["decision"] = _empty_decision()
