@@ -643,3 +643,80 @@ def test_a_date_before_the_review_fails_the_record(
     assert result.failed == 1
     assert "--date: Is before the review date" in _report(out)[0]["error"]
     assert not list(out.rglob("*.docx"))
+
+
+def test_a_record_failing_part_way_keeps_its_finished_file_registered(
+    tmp_path: Path, example_raw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent registers a worker's files: those written before a failure too, so the
+    next run finishes the record without producing the finished file again."""
+    from reviewdocs import pipeline
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.json").write_text(json.dumps(_record(example_raw, "CR-P-1")), "utf-8")
+    out = tmp_path / "out"
+    real_write = pipeline.write_atomic
+    calls: list[Path] = []
+
+    def second_write_fails(path: Path, data: bytes, **kwargs: Any) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_write(path, data, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_atomic", second_write_fails)
+    docs = ["outcome_letter", "review_record"]
+    first = run_batch(src, out, jobs=1, documents=docs, produced=ON)
+
+    assert first.failed == 1
+    assert "No space left on device" in _report(out)[0]["error"]
+    with Register(out / "register.sqlite") as register:
+        assert [e.path for e in register.entries()] == ["CR-P-1/outcome_letter.docx"]
+    finished = sha256_file(out / "CR-P-1" / "outcome_letter.docx")
+
+    monkeypatch.setattr(pipeline, "write_atomic", real_write)
+    again = run_batch(src, out, jobs=1, documents=docs, produced=ON)
+
+    assert (again.produced, again.failed) == (1, 0)
+    with Register(out / "register.sqlite") as register:
+        assert sorted(e.path for e in register.entries()) == [
+            "CR-P-1/outcome_letter.docx",
+            "CR-P-1/review_record.docx",
+        ]
+    assert sha256_file(out / "CR-P-1" / "outcome_letter.docx") == finished
+
+
+def test_every_reported_record_is_in_the_register_while_the_batch_runs(
+    tmp_path: Path, example_raw
+) -> None:
+    """The journal is written only after its records' files are registered: a batch
+    read (or killed) at any moment never reports a letter the register lacks."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(40):
+        raw = _record(example_raw, f"CR-J-{n:03d}", f"Person {n}")
+        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    out = tmp_path / "out"
+    checked = []
+
+    def progress(_total: int | None) -> Any:
+        def each(_row: ReportRow) -> None:
+            journal = out / (REPORT_NAME + ".part")
+            with journal.open(encoding="utf-8", newline="") as fh:
+                reported = [row["documents"] for row in csv.DictReader(fh)]
+            with Register(out / "register.sqlite") as register:
+                registered = {entry.path for entry in register.entries()}
+            assert set(reported) <= registered
+            checked.append(len(reported))
+            time.sleep(0.02)  # a slow reader: the journal is flushed while the batch runs
+
+        return each
+
+    result = run_batch(
+        src, out, jobs=2, documents=["outcome_letter"], produced=ON, progress=progress
+    )
+
+    assert result.produced == 40
+    assert len(_report(out)) == 40
+    assert max(checked) > 0, "the journal was never written while the batch ran"

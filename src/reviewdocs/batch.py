@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import fnmatch
 import json
 import multiprocessing
@@ -25,6 +26,7 @@ import os
 import selectors
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +42,7 @@ from reviewdocs.outputs import output_name, safe_id, sha256_file
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
-    from reviewdocs.register import Register
+    from reviewdocs.register import Entry, Register
 
 REPORT_NAME: Final = "batch-report.csv"
 REPORT_COLUMNS: Final = ("id", "source", "status", "documents", "error")
@@ -54,13 +56,15 @@ stays flat however long the source is."""
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One record's line in the report."""
+    """One record's line in the report (``entries``: the files it produced, for the
+    register; not a column)."""
 
     id: str
     source: str
     status: Status
     documents: tuple[str, ...] = ()
     error: str = ""
+    entries: tuple[Entry, ...] = field(default=(), repr=False)
 
 
 ProgressCallback = Callable[[ReportRow], None]
@@ -161,9 +165,9 @@ def run_batch(
         with _Report(result.report) as report:
             rows = _run_here(records, job) if workers == 1 else _run_pool(records, job, workers)
             try:
-                with contextlib.closing(rows):
+                with _Journal(report, job.register_path) as journal, contextlib.closing(rows):
                     for row in rows:
-                        report.write(row)
+                        journal.add(row)
                         result.count(row)
                         if callback is not None:
                             callback(row)
@@ -215,13 +219,14 @@ class _Report:
         self._writer.writerow(REPORT_COLUMNS)
         return self
 
-    def write(self, row: ReportRow) -> None:
+    def write(self, rows: Sequence[ReportRow]) -> None:
         assert self._fh is not None
-        cells = (row.id, row.source, row.status, ";".join(row.documents), row.error)
-        # Names and ids come from case records: a cell starting "=" must not become a
-        # formula when the report is opened in a spreadsheet.
-        self._writer.writerow(["'" + c if c.startswith(_FORMULA_START) else c for c in cells])
-        # Flushed per row so that a killed batch leaves a journal of what it finished.
+        for row in rows:
+            cells = (row.id, row.source, row.status, ";".join(row.documents), row.error)
+            # Names and ids come from case records: a cell starting "=" must not become
+            # a formula when the report is opened in a spreadsheet.
+            self._writer.writerow(["'" + c if c.startswith(_FORMULA_START) else c for c in cells])
+        # Flushed at once so that a killed batch leaves a journal of what it finished.
         self._fh.flush()
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
@@ -231,6 +236,62 @@ class _Report:
         self._fh.close()
         if exc_type is None:
             os.replace(self.journal, self.path)
+
+
+class _Journal:
+    """Finished records, registered and then reported, a group at a time.
+
+    The parent is the register's one writer in a batch: the files of many records go
+    in one transaction (``Register.add_many``), and only then are those records' rows
+    written to the report, so a row in the journal always means its files are in the
+    register. A batch killed between the two loses at most one group from both, and
+    its next run produces those records again (the resume check finds them missing).
+    """
+
+    ROWS: Final = 64
+    SECONDS: Final = 0.25
+
+    def __init__(self, report: _Report, register_path: Path) -> None:
+        self._report = report
+        self._register_path = register_path
+        self._register: Register | None = None
+        self._rows: list[ReportRow] = []
+        self._since = time.monotonic()
+
+    def __enter__(self) -> _Journal:
+        return self
+
+    def add(self, row: ReportRow) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= self.ROWS or time.monotonic() - self._since >= self.SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        rows, self._rows = self._rows, []
+        self._since = time.monotonic()
+        entries = [entry for row in rows for entry in row.entries]
+        if entries:
+            if self._register is None:
+                from reviewdocs.register import Register
+
+                # As the workers': WAL survives a killed process, and the batch syncs
+                # everything once when it ends.
+                self._register = Register(self._register_path, synchronous="NORMAL")
+            self._register.add_many(entries)
+        self._report.write(rows)
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        try:
+            if exc_type is None:
+                self.flush()
+            else:
+                # Interrupted: the records that finished are still written down; a
+                # failure doing so must not hide why the batch stopped.
+                with contextlib.suppress(ReviewdocsError, OSError):
+                    self.flush()
+        finally:
+            if self._register is not None:
+                self._register.close()
 
 
 # -- one record -----------------------------------------------------------------------------
@@ -300,13 +361,14 @@ class _Worker:
     claim: Claim
     _register: Register | None = field(default=None, init=False)
     _template_sha256: dict[tuple[str, str], str] = field(default_factory=dict, init=False)
+    _written: list[Entry] = field(default_factory=list, init=False)
 
     def register(self) -> Register:
+        """The register, read here (what earlier runs produced, who owns a folder);
+        the parent adds this worker's files to it (see ``_Journal``)."""
         if self._register is None:
             from reviewdocs.register import Register
 
-            # The register's commits need not wait for the disk: WAL survives a killed
-            # worker, and the batch syncs everything once when it ends.
             self._register = Register(self.job.register_path, synchronous="NORMAL")
         return self._register
 
@@ -315,6 +377,13 @@ class _Worker:
             self._register.close()
 
     def process(self, record: Record) -> ReportRow:
+        """The record's row, with the register entries of every file it wrote (a
+        failure part-way still hands over the files finished before it)."""
+        self._written = []
+        row = self._process(record)
+        return dataclasses.replace(row, entries=tuple(self._written)) if self._written else row
+
+    def _process(self, record: Record) -> ReportRow:
         review_id = ""
         try:
             raw, input_sha256 = _read(record)
@@ -432,9 +501,12 @@ class _Worker:
         answer: _Answer,
     ) -> None:
         from reviewdocs.pipeline import produce
+        from reviewdocs.register import Deferred
 
         job = self.job
         leftovers = [True]
+        register = Deferred(self.register())
+        self._written = register.entries
 
         def before_write() -> None:
             # Nothing is written, and no leftover removed, until this record holds its id.
@@ -449,7 +521,7 @@ class _Worker:
             "decision": decision,
             "produced": job.produced,
             "font_size": job.font_size,
-            "register": self.register(),
+            "register": register,
             "input_sha256": input_sha256,
             # Each file is renamed into place whole; run_batch syncs them all at the end.
             "durable": False,

@@ -18,7 +18,7 @@ from reviewdocs.errors import InputError
 from reviewdocs.outputs import output_name, safe_id, sha256_bytes, write_atomic
 
 if TYPE_CHECKING:
-    from reviewdocs.register import Register
+    from reviewdocs.register import Deferred, Register
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def production_date(review: Mapping[str, Any], produced: date | None) -> date:
     return date.today()
 
 
-def check_folder_owner(register: Register, review_id: str) -> None:
+def check_folder_owner(register: Register | Deferred, review_id: str) -> None:
     """Refuse to write into a folder that holds another review's documents."""
     folder = safe_id(review_id)
     owner = register.folder_owner(folder, review_id)
@@ -132,7 +132,7 @@ def produce(
     variant: str | None = None,
     produced: date | None = None,
     font_size: int | None = None,
-    register: Register | None = None,
+    register: Register | Deferred | None = None,
     input_sha256: str = "",
     recipient: Mapping[str, Any] | None = None,
     basis: str = "subject",
@@ -227,7 +227,7 @@ def _to_pdf(docx: bytes) -> bytes:
 
 
 def _register(
-    register: Register,
+    register: Register | Deferred,
     item: Produced,
     *,
     recipient: Mapping[str, Any] | None,

@@ -6,9 +6,11 @@ both "who has version N of this record?" (003 "The amended record should be
 circulated to the same people as the original record") and "why did this person
 get nothing?".
 
-SQLite from the standard library. Several batch worker processes write at once:
-the database runs in WAL mode with a busy timeout, every write is one short
-``BEGIN IMMEDIATE`` transaction, and a write that still meets a lock is retried.
+SQLite from the standard library. Several processes may write at once (two
+``render`` runs, a batch's parent): the database runs in WAL mode with a busy
+timeout, every write is one short ``BEGIN IMMEDIATE`` transaction, and a write that
+still meets a lock is retried. A batch's workers only read; their records' files are
+added by the parent, many records to a transaction (``Deferred``, ``add_many``).
 The schema is versioned with ``PRAGMA user_version`` and migrated on open.
 """
 
@@ -19,7 +21,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -270,30 +272,40 @@ class Register:
 
     def add(self, entry: Entry) -> None:
         """Record one produced file."""
+        self.add_many([entry])
+
+    def add_many(self, entries: Sequence[Entry]) -> None:
+        """Record several produced files in one transaction (a batch's group commit)."""
+        if not entries:
+            return
+        rows = [
+            (
+                entry.review_id,
+                entry.document,
+                entry.version,
+                entry.recipient_id,
+                entry.recipient_name,
+                entry.basis,
+                json.dumps(list(entry.withheld)),
+                entry.produced_on.isoformat(),
+                entry.variant,
+                entry.fmt,
+                entry.path,
+                entry.sha256,
+                entry.input_sha256,
+                entry.template_sha256,
+            )
+            for entry in entries
+        ]
 
         def insert() -> None:
             with self._write() as db:
-                db.execute(
+                db.executemany(
                     "INSERT INTO entries (review_id, document, version, recipient_id,"
                     " recipient_name, basis, withheld, produced_on, variant, fmt, path,"
                     " sha256, input_sha256, template_sha256)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        entry.review_id,
-                        entry.document,
-                        entry.version,
-                        entry.recipient_id,
-                        entry.recipient_name,
-                        entry.basis,
-                        json.dumps(list(entry.withheld)),
-                        entry.produced_on.isoformat(),
-                        entry.variant,
-                        entry.fmt,
-                        entry.path,
-                        entry.sha256,
-                        entry.input_sha256,
-                        entry.template_sha256,
-                    ),
+                    rows,
                 )
 
         self._retry(insert)
@@ -522,3 +534,23 @@ def _cells(*values: str) -> list[str]:
     # Names come from case records; a name starting with "=" must not become a
     # spreadsheet formula when the export is opened in Excel (CSV injection).
     return ["'" + v if v.startswith(_FORMULA_START) else v for v in values]
+
+
+class Deferred:
+    """A register for one batch record: it reads from ``register`` and keeps the files
+    the record produced in ``entries`` for the batch's parent process to add.
+
+    One writer (the parent, committing many records' files at once) instead of one
+    transaction per record from every worker: workers took turns for the write lock,
+    and SQLite's busy handler slept a millisecond at each turn.
+    """
+
+    def __init__(self, register: Register) -> None:
+        self._register = register
+        self.entries: list[Entry] = []
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+
+    def folder_owner(self, folder: str, review_id: str) -> str | None:
+        return self._register.folder_owner(folder, review_id)
