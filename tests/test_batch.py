@@ -3,6 +3,7 @@ reported in plain words, and a re-run (even after a kill) finishing the job once
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import json
@@ -720,3 +721,108 @@ def test_every_reported_record_is_in_the_register_while_the_batch_runs(
     assert result.produced == 40
     assert len(_report(out)) == 40
     assert max(checked) > 0, "the journal was never written while the batch ran"
+
+
+def test_workers_are_forked_only_from_a_process_without_other_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reviewdocs.batch import _start_method
+
+    monkeypatch.delenv("REVIEWDOCS_BATCH_START", raising=False)
+    assert _start_method() == ("fork" if sys.platform == "linux" else "spawn")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setenv("REVIEWDOCS_BATCH_START", "spawn")
+    assert _start_method() == "spawn"
+
+
+def test_forked_and_spawned_workers_make_the_same_files(
+    tmp_path: Path, example_raw, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(6):
+        raw = _record(example_raw, f"CR-F-{n}", f"Person {n}")
+        (src / f"{n}.json").write_text(json.dumps(raw), "utf-8")
+    (src / "bad.json").write_text("{", "utf-8")
+    made = {}
+    for method in ("fork", "spawn"):
+        monkeypatch.setenv("REVIEWDOCS_BATCH_START", method)
+        out = tmp_path / method
+        result = run_batch(src, out, jobs=2, produced=ON)
+        assert (result.produced, result.failed) == (6, 1)
+        made[method] = (_files(out), [(r["id"], r["status"]) for r in _report(out)])
+    assert made["fork"] == made["spawn"]
+
+
+_ORPHANED_BATCH = """
+import sys
+from datetime import date
+from pathlib import Path
+from reviewdocs.batch import run_batch
+run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, produced=date(2026, 11, 23))
+"""
+
+
+def _children(pid: int) -> set[int]:
+    """Linux: the processes whose parent is ``pid``."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.add(int(status.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_stop_when_the_batch_process_is_killed(tmp_path: Path, example_raw) -> None:
+    """A forked worker inherits copies of the parent's pipe ends; it must close them,
+    or, its parent gone, it would wait for records that never come."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(400):
+        raw = _record(example_raw, f"CR-O-{n:03d}", f"Person {n}")
+        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("REVIEWDOCS_BATCH_START", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _ORPHANED_BATCH, str(src), str(out)],
+        env=env,
+        start_new_session=True,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("CR-O-*/*.docx"))) < 5:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        workers = _children(process.pid)
+        assert len(workers) == 2
+        process.kill()  # the parent alone, as when its terminal is closed under it
+        process.wait()
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers), "a worker outlived its batch"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)

@@ -593,7 +593,9 @@ def _run_here(records: Iterator[Record], job: _Job) -> Generator[ReportRow, None
         worker.close()
 
 
-def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
+def _worker_main(
+    conn: Connection, claims: Connection, job: _Job, inherited: Sequence[Connection] = ()
+) -> None:
     """A worker process: records in, report rows out, until told to stop or orphaned.
 
     Claims and rows go to the parent on ``conn``, in the order they happen; a claim's
@@ -615,6 +617,8 @@ def _worker_main(conn: Connection, claims: Connection, job: _Job) -> None:
         conn.send(("claim", current, key, source))
         return _Answer(claims.recv)
 
+    for end in inherited:  # a forked worker's copies of the parent's pipe ends
+        end.close()
     # Ctrl-C reaches the whole process group: the parent decides, and stops the
     # workers after the record in hand, so no worker dies with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -741,25 +745,54 @@ class _Pool:
     as that record's failure and the worker replaced.
 
     ``multiprocessing.Pool`` cannot do this: a task whose worker dies is lost and the
-    batch would wait for it for ever. Workers are spawned, never forked, so none
-    inherits the parent's SQLite connection or LibreOffice.
+    batch would wait for it for ever.
+
+    On Linux, in a process with no other thread, workers are forked from this one once
+    it has imported what a worker needs and compiled the batch's templates: a worker
+    is then ready at once, where a spawned one spends about half a second importing
+    and compiling before its first record (a sixth of a 2,000-letter batch). Forking
+    needs care, taken here: the register is opened by the parent only after the first
+    workers exist and is never used by a child (``Register`` reconnects after a fork),
+    LibreOffice is never inherited (``pdf`` forgets it after a fork), each child
+    closes the parent's ends of every pipe it inherited, so a worker still sees the
+    parent go, and output buffers are flushed before forking so no line is printed
+    twice. Anywhere else (another system, or threads that a fork could catch holding a
+    lock) workers are spawned.
     """
 
     def __init__(self, job: _Job, size: int) -> None:
         self.job = job
-        self.context = multiprocessing.get_context("spawn")
+        method = _start_method()
+        if method == "fork":
+            _prepare_for_workers(job)
+        self.context = (
+            multiprocessing.get_context("fork")
+            if method == "fork"
+            else multiprocessing.get_context("spawn")
+        )
         self.claims = _OrderedClaims()
         # One selector for the whole batch: multiprocessing's wait() builds and fills a
         # new one on every call, which cost the parent more than the rest of a record.
         self._selector = selectors.DefaultSelector()
-        self.handles = [self._start() for _ in range(size)]
+        self.handles: list[_Handle] = []
+        for _ in range(size):
+            self.handles.append(self._start())
         self._deaths_in_a_row = 0
 
     def _start(self) -> _Handle:
         parent, child = self.context.Pipe()
         claims, child_claims = self.context.Pipe()
+        # What a forked child must close: the parent's ends of its own pipes and of
+        # every other worker's (a spawned child inherits none of them).
+        inherited = [parent, claims] + [c for h in self.handles for c in (h.conn, h.claims)]
+        forked = self.context.get_start_method() == "fork"
+        if forked:
+            sys.stdout.flush()
+            sys.stderr.flush()
         process = self.context.Process(
-            target=_worker_main, args=(child, child_claims, self.job), daemon=True
+            target=_worker_main,
+            args=(child, child_claims, self.job, inherited if forked else []),
+            daemon=True,
         )
         process.start()
         child.close()
@@ -852,6 +885,35 @@ class _Pool:
         self._selector.close()
 
 
+def _start_method() -> str:
+    """``fork`` on Linux when this process runs no other thread, else ``spawn``
+    (``REVIEWDOCS_BATCH_START=spawn`` forces spawning, to compare or to rule it out)."""
+    import threading
+
+    chosen = os.environ.get("REVIEWDOCS_BATCH_START", "")
+    if chosen == "spawn" or sys.platform != "linux" or threading.active_count() > 1:
+        return "spawn"
+    return "fork"
+
+
+def _prepare_for_workers(job: _Job) -> None:
+    """Import what a worker needs and compile the batch's templates, once, before the
+    workers are forked from this process."""
+    import reviewdocs.accessible
+    import reviewdocs.decision
+    import reviewdocs.pipeline
+    import reviewdocs.register
+    import reviewdocs.schemas  # noqa: F401  (imported for the workers to inherit)
+    from reviewdocs.documents import compiled
+
+    if job.documents and not job.dry_run:
+        variants = [job.variant] if job.variant else ["standard"]
+        for document in job.documents:
+            for variant in variants:
+                with contextlib.suppress(ReviewdocsError):  # the record's row says why
+                    compiled(document, variant, job.font_size)
+
+
 def _messages(conn: Connection, *, drain: bool) -> Iterator[Any]:
     """One message from a pipe that is ready (the next ``select`` returns at once when
     more are queued: each ``poll`` would cost a ``wait`` of its own), or all of them."""
@@ -902,6 +964,8 @@ class _Bar:
     def __init__(self, total: int | None) -> None:
         from tqdm import tqdm
 
+        # No monitor thread: the workers are forked only from a process without threads.
+        tqdm.monitor_interval = 0
         # A terminal that reports no size (some CI and `script` sessions) gets 80x24:
         # tqdm draws nothing at all in a terminal of width or height 0.
         try:
