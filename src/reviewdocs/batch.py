@@ -411,12 +411,15 @@ class _Worker:
         # folder would write over each other's letters.
         answer = self.claim(safe_id(review_id), record.source)
         missing: list[_Planned] = []
+        folder = _Folder()
         try:
             if not self.job.dry_run:
-                # Only reads (the register, the files' hashes) before the answer is heard.
-                missing = self._missing(review_id, plan, input_sha256)
+                # Only reads (the folder, the register, the files' hashes) before the
+                # answer is heard.
+                folder = _Folder.read(self.job.out_dir / safe_id(review_id))
+                missing = self._missing(review_id, plan, input_sha256, folder)
                 if missing:
-                    self._produce(review, decision, plan, missing, input_sha256, answer)
+                    self._produce(review, decision, plan, missing, input_sha256, answer, folder)
             first = answer()
         except _DuplicateId as dup:
             first = dup.first
@@ -434,7 +437,7 @@ class _Worker:
         if self.job.dry_run:
             return ReportRow(review_id, record.source, "valid", documents)
         if not missing:
-            self._remove_leftovers(review_id)
+            folder.remove_leftovers()
             return ReportRow(review_id, record.source, "skipped", documents)
         return ReportRow(review_id, record.source, "produced", documents)
 
@@ -460,33 +463,23 @@ class _Worker:
                 plan.append(_Planned(document, var, ext, relpath, sha))
         return plan
 
-    def _remove_leftovers(self, review_id: str) -> None:
-        # Half-written files of a killed batch; this worker alone holds the id's claim.
-        # (os.scandir: a new record's folder does not exist yet, and pathlib's glob costs
-        # more than the rest of this per record.)
-        try:
-            entries = list(os.scandir(self.job.out_dir / safe_id(review_id)))
-        except (FileNotFoundError, NotADirectoryError):
-            return
-        for entry in entries:
-            if fnmatch.fnmatchcase(entry.name, ".*.part"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-
-    def _missing(self, review_id: str, plan: list[_Planned], input_sha256: str) -> list[_Planned]:
+    def _missing(
+        self, review_id: str, plan: list[_Planned], input_sha256: str, folder: _Folder
+    ) -> list[_Planned]:
         """The planned files not already produced from this input and template, intact."""
+        if not any(_file_name(item.relpath) in folder.files for item in plan):
+            return list(plan)  # a new record: nothing on disk, the register can't help
         latest = {entry.path: entry for entry in self.register().entries(review_id)}
         missing = []
         for item in plan:
             entry = latest.get(item.relpath)
-            path = self.job.out_dir / item.relpath
             if (
                 entry is None
                 or entry.input_sha256 != input_sha256
                 or entry.template_sha256 != item.template_sha256
                 or (self.job.produced is not None and entry.produced_on != self.job.produced)
-                or not path.is_file()
-                or sha256_file(path) != entry.sha256
+                or _file_name(item.relpath) not in folder.files
+                or sha256_file(self.job.out_dir / item.relpath) != entry.sha256
             ):
                 missing.append(item)
         return missing
@@ -499,6 +492,7 @@ class _Worker:
         missing: list[_Planned],
         input_sha256: str,
         answer: _Answer,
+        folder: _Folder,
     ) -> None:
         from reviewdocs.pipeline import produce
         from reviewdocs.register import Deferred
@@ -514,7 +508,7 @@ class _Worker:
             if first is not None:
                 raise _DuplicateId(first)
             if leftovers:
-                self._remove_leftovers(review["review"]["id"])
+                folder.remove_leftovers()
                 leftovers.clear()
 
         common: dict[str, Any] = {
@@ -547,6 +541,39 @@ class _Worker:
                 variant=item.variant,
                 **common,
             )
+
+
+@dataclass
+class _Folder:
+    """A record's folder as read once before producing: the names of its files, and
+    the temporary files a killed batch left half-written (removed only once this
+    worker holds the record's id)."""
+
+    files: frozenset[str] = frozenset()
+    leftovers: tuple[str, ...] = ()
+
+    @classmethod
+    def read(cls, path: Path) -> _Folder:
+        # os.scandir: pathlib's glob, or a stat per planned file, cost more than the
+        # rest of a record's checks; a new record's folder does not exist yet.
+        try:
+            entries = list(os.scandir(path))
+        except (FileNotFoundError, NotADirectoryError):
+            return cls()
+        return cls(
+            frozenset(entry.name for entry in entries if entry.is_file()),
+            tuple(e.path for e in entries if fnmatch.fnmatchcase(e.name, ".*.part")),
+        )
+
+    def remove_leftovers(self) -> None:
+        for path in self.leftovers:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        self.leftovers = ()
+
+
+def _file_name(relpath: str) -> str:
+    return relpath.rsplit("/", 1)[-1]
 
 
 def _read(record: Record) -> tuple[dict[str, Any], str]:
