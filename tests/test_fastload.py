@@ -114,6 +114,31 @@ def test_the_short_path_declines_what_marshmallow_refuses(
     assert _outcome(SLOW.load, raw)[0] == "refused"
 
 
+@pytest.mark.parametrize(
+    ("where", "limit"),
+    [
+        (("review", "id"), 64),
+        (("subject", "name"), 200),
+        (("subject", "postcode"), 20),
+        (("subject", "reference"), 64),
+        (("review", "local_authority", "complaints_contact"), 1_000),
+        (("subject", "communication_needs"), 2_000),
+        (("findings", "needs", "evidence"), 20_000),
+    ],
+)
+def test_a_text_at_its_length_limit_loads_and_one_longer_is_declined(
+    example_raw: dict[str, Any], where: tuple[str, ...], limit: int
+) -> None:
+    for length, outcome in ((limit, "loaded"), (limit + 1, "declined")):
+        raw = copy.deepcopy(example_raw)
+        *parents, key = where
+        target = raw
+        for part in parents:
+            target = target[part]
+        target[key] = "A" * length
+        assert _check_rule(raw) == outcome
+
+
 def test_a_required_field_left_out_is_declined(example_raw: dict[str, Any]) -> None:
     raw = copy.deepcopy(example_raw)
     del raw["findings"]["risk"]["managed"]

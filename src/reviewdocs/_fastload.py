@@ -21,12 +21,14 @@ broken at random: declined, or equal to marshmallow's result.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, missing
+from marshmallow import RAISE, Schema, fields, missing, validate
 
-from reviewdocs._fields import Address
+from reviewdocs._fields import Address, Bool, _NFCString, _OptionalString, _String
 
 Loader = Callable[[Any], Any]
 """A compiled field: a value that is present in, the loaded value out (the schema's
@@ -117,6 +119,10 @@ def _field(field: fields.Field, attr: str | None) -> Loader:
         return _list(field)
     if not isinstance(field, _LEAVES):
         raise _Unsupported(attr)
+    if isinstance(field, _String) and type(field) in (_String, _NFCString, _OptionalString):
+        return _text(field, attr)
+    if type(field) is Bool and not field.validators:
+        return _bool(field, attr)
     # A leaf runs its own deserialize, as Schema._deserialize does: the type checks,
     # defaults and validators stay marshmallow's and _fields' (with their short
     # paths). These kinds never read the surrounding data, passed there as ``data``.
@@ -126,6 +132,64 @@ def _field(field: fields.Field, attr: str | None) -> Loader:
         return deserialize(value, attr, None)
 
     return leaf
+
+
+def _text(field: fields.String, attr: str | None) -> Loader:
+    """_fields' texts for a ``str``, as their ``deserialize`` takes it: blank optional
+    text is None (``_BlankIsMissing``), NFC where the kind says so, then every
+    validator (the common ones inlined: a length, a choice, a pattern). Anything
+    else goes through the field's own ``deserialize``."""
+    blank_is_none = isinstance(field, _OptionalString) and not field.required
+    nfc = isinstance(field, _NFCString)
+    checks = tuple(_inline(check) for check in field.validators)
+    deserialize = field.deserialize
+
+    def text(value: Any) -> Any:
+        if type(value) is not str:
+            return deserialize(value, attr, None)
+        if blank_is_none and not value.strip():
+            return None
+        if nfc:
+            value = unicodedata.normalize("NFC", value)
+        for check in checks:
+            if not check(value):
+                raise Declined
+        return value
+
+    return text
+
+
+def _bool(field: fields.Boolean, attr: str | None) -> Loader:
+    deserialize = field.deserialize
+
+    def boolean(value: Any) -> Any:
+        return value if type(value) is bool else deserialize(value, attr, None)
+
+    return boolean
+
+
+def _inline(check: Callable[[Any], Any]) -> Callable[[str], bool]:
+    """A validator as a test of a text: True when it passes (its error when not is
+    marshmallow's to give)."""
+    if type(check) is validate.Length:
+        low, high, equal = check.min, check.max, check.equal
+        if equal is not None:
+            return lambda text: len(text) == equal
+        return lambda text: (
+            (low is None or len(text) >= low) and (high is None or len(text) <= high)
+        )
+    if type(check) is validate.OneOf and all(type(c) is str for c in check.choices):
+        choices = frozenset(check.choices)
+        return choices.__contains__
+    if type(check) is validate.Regexp and isinstance(check.regex.pattern, str):
+        pattern: re.Pattern[str] = check.regex
+        return lambda text: pattern.match(text) is not None
+
+    def called(text: str) -> bool:
+        check(text)  # a ValidationError declines
+        return True
+
+    return called
 
 
 def _null(field: fields.Field) -> Callable[[Any], bool]:
