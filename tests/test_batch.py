@@ -21,6 +21,8 @@ from typing import Any
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES
 from reviewdocs.batch import REPORT_NAME, ReportRow, run_batch, terminal_progress
@@ -826,3 +828,62 @@ def test_workers_stop_when_the_batch_process_is_killed(tmp_path: Path, example_r
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+_ID_TEXT = st.text(alphabet='AZaz09_/-. é\\"', min_size=0, max_size=70)
+
+
+@st.composite
+def _json_lines(draw: st.DrawFn) -> bytes:
+    """Review-like JSON lines: members in any order, any JSON spacing, odd ids."""
+    review_members = [("id", draw(st.one_of(_ID_TEXT, st.integers(), st.none())))]
+    review_members += [("plan_type", "carer_support_plan")]
+    if draw(st.booleans()):
+        review_members.append(("id", draw(_ID_TEXT)))  # a repeated key
+    review_members = draw(st.permutations(review_members))
+    top = [("schema_version", draw(st.sampled_from([1, 2, "1"]))), ("subject", {"name": "A"})]
+    top.append(("review", dict(review_members) if draw(st.booleans()) else review_members))
+    top = draw(st.permutations(top))
+    space = draw(st.sampled_from(["", " ", "\t", "\n ", "\r\n"]))
+
+    def dump(members: Any) -> str:
+        if isinstance(members, list):
+            inner = ("," + space).join(
+                f"{json.dumps(k)}{space}:{space}{dump(v)}" for k, v in members
+            )
+            return "{" + space + inner + space + "}"
+        return json.dumps(members)
+
+    return dump(top).encode("utf-8")
+
+
+@settings(max_examples=500, deadline=None)
+@given(_json_lines())
+def test_the_id_read_from_a_line_s_start_is_the_id_json_gives(line: bytes) -> None:
+    """The parent reads a JSON line's id without parsing it when the line opens with
+    it; a valid record must then claim exactly that id, or another record with that id
+    would be refused as a repeat."""
+    from reviewdocs._sources import Record
+    from reviewdocs.batch import _LEADING_ID, _id_hint
+    from reviewdocs.inputs import parse_json
+    from reviewdocs.outputs import safe_id
+
+    if _LEADING_ID.match(line) is None:
+        return
+    try:
+        raw = parse_json(line, "line 1")  # refuses repeated keys, as validation does
+    except InputError:
+        return  # such a record fails before it claims an id
+    assert _id_hint(Record("line 1", "json", line)) == safe_id(raw["review"]["id"])
+
+
+def test_a_line_opening_with_its_id_is_read_without_parsing_it() -> None:
+    from reviewdocs._sources import Record
+    from reviewdocs.batch import _LEADING_ID, _id_hint
+
+    line = b'{"schema_version": 1, "review": {"id": "CR/7", "plan_type": "x"}, "subject": {'
+    assert _LEADING_ID.match(line) is not None
+    assert _id_hint(Record("l", "json", line)) == "CR_7"  # no JSON parser would take it
+    later = b'{"subject": {}, "review": {"id": "CR-8"}}'
+    assert _LEADING_ID.match(later) is None
+    assert _id_hint(Record("l", "json", later)) == "CR-8"
