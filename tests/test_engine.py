@@ -582,3 +582,45 @@ def test_check_reports_a_loop_that_would_break_word_structure(tmp_path: Path) ->
     problems = check_template(_write(tmp_path, template), KNOWN)
     assert len(problems) == 1
     assert "{%p for ... %}" in problems[0]
+
+
+_XML_PIECES = st.sampled_from(
+    [
+        "<w:p>",
+        '<w:p w:rsidR="1">',
+        "</w:p>",
+        '<w:pPr><w:jc w:val="left"/></w:pPr>',
+        "<w:r>",
+        '<w:r w:rsidR="2">',
+        "</w:r>",
+        "<w:rPr><w:b/></w:rPr>",
+        "<w:t>",
+        '<w:t xml:space="preserve">',
+        "</w:t>",
+        "<w:tab/>",
+        "<w:br/>",
+        '<w:hyperlink r:id="x">',
+        "</w:hyperlink>",
+        "Line one",
+        "\n",
+        "\n\n",
+        "a\nb",
+        "&amp;",
+        "’",
+        '<w:fldSimple w:instr="A\nB">',
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_XML_PIECES, max_size=30))
+def test_line_breaks_are_resolved_exactly_as_docxtpl_resolves_them(pieces: list[str]) -> None:
+    """The engine's own resolution of line breaks (an address, a multi-line answer)
+    gives docxtpl's XML for any arrangement of paragraphs, runs and texts."""
+    from docxtpl import DocxTemplate
+
+    from reviewdocs.documents.engine import _resolve_paragraph
+
+    xml = "".join(pieces)
+    docxtpl = DocxTemplate.__new__(DocxTemplate)  # resolve_listing reads no state
+    assert _resolve_paragraph(xml) == docxtpl.resolve_listing(xml)
