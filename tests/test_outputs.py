@@ -57,3 +57,19 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     monkeypatch.undo()
     assert path.read_bytes() == b"old"
     assert os.listdir(path.parent) == ["outcome_letter.docx"]
+
+
+def test_dates_are_written_in_english_as_a_letter_does() -> None:
+    import datetime as dt
+
+    from reviewdocs._dates import long_date
+
+    assert long_date(dt.date(2026, 11, 2)) == "2 November 2026"
+    assert long_date("2027-01-31") == "31 January 2027"
+    assert [long_date(dt.date(2026, m, 1)).split()[1] for m in (2, 3, 5, 12)] == [
+        "February",
+        "March",
+        "May",
+        "December",
+    ]
+    assert long_date(None) == long_date("") == ""

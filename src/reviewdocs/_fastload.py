@@ -141,7 +141,10 @@ def _text(field: fields.String, attr: str | None) -> Loader:
     else goes through the field's own ``deserialize``."""
     blank_is_none = isinstance(field, _OptionalString) and not field.required
     nfc = isinstance(field, _NFCString)
-    checks = tuple(_inline(check) for check in field.validators)
+    inlined = [(check, _inline(check)) for check in field.validators]
+    tests = tuple(test for _, test in inlined if test is not None)
+    # The rest (_fields' own checks) are called as they are: each raises when it fails.
+    raising = tuple(check for check, test in inlined if test is None)
     deserialize = field.deserialize
 
     def text(value: Any) -> Any:
@@ -151,9 +154,11 @@ def _text(field: fields.String, attr: str | None) -> Loader:
             return None
         if nfc:
             value = unicodedata.normalize("NFC", value)
-        for check in checks:
-            if not check(value):
+        for test in tests:
+            if not test(value):
                 raise Declined
+        for check in raising:
+            check(value)  # a ValidationError declines
         return value
 
     return text
@@ -168,9 +173,9 @@ def _bool(field: fields.Boolean, attr: str | None) -> Loader:
     return boolean
 
 
-def _inline(check: Callable[[Any], Any]) -> Callable[[str], bool]:
-    """A validator as a test of a text: True when it passes (its error when not is
-    marshmallow's to give)."""
+def _inline(check: Callable[[Any], Any]) -> Callable[[str], bool] | None:
+    """A common validator as a test of a text, True when it passes (its error when not
+    is marshmallow's to give); None for any other validator."""
     if type(check) is validate.Length:
         low, high, equal = check.min, check.max, check.equal
         if equal is not None:
@@ -184,12 +189,7 @@ def _inline(check: Callable[[Any], Any]) -> Callable[[str], bool]:
     if type(check) is validate.Regexp and isinstance(check.regex.pattern, str):
         pattern: re.Pattern[str] = check.regex
         return lambda text: pattern.match(text) is not None
-
-    def called(text: str) -> bool:
-        check(text)  # a ValidationError declines
-        return True
-
-    return called
+    return None
 
 
 def _null(field: fields.Field) -> Callable[[Any], bool]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewdocs import codes
+from reviewdocs._dates import long_date
 from reviewdocs.errors import InputError
 
 Review = dict[str, Any]
@@ -625,7 +626,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _fmt(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 def next_review(review: Review, basis: Basis) -> tuple[dt.date | None, list[str]]:

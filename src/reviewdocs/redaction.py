@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any, Final
 
 from reviewdocs import codes
+from reviewdocs._dates import long_date
 from reviewdocs.errors import InputError
 
 WITHHELD_MARK: Final = "[withheld]"
@@ -143,7 +144,7 @@ def _texts(value: Any) -> Iterator[str]:
         yield from value.splitlines()
     elif isinstance(value, date):
         yield value.isoformat()
-        yield f"{value.day} {value:%B %Y}"
+        yield long_date(value)
         yield value.strftime("%d/%m/%Y")
     elif isinstance(value, Mapping):
         for v in value.values():

@@ -20,9 +20,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from reviewdocs import codes
+from reviewdocs._dates import long_date
 from reviewdocs.documents import letters, wording
 from reviewdocs.documents.letters import previous_date
-from reviewdocs.documents.wording import Voice, cap, long_date, plan_name, voice_for
+from reviewdocs.documents.wording import Voice, cap, plan_name, voice_for
 
 TITLES = {
     "review_information_letter": "Information about the review",

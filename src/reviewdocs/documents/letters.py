@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reviewdocs._dates import long_date
 from reviewdocs.documents import wording
-from reviewdocs.documents.wording import Voice, cap, long_date, plan_name
+from reviewdocs.documents.wording import Voice, cap, plan_name
 
 
 def previous_date(previous: Mapping[str, Any]) -> Any:
