@@ -624,3 +624,25 @@ def test_line_breaks_are_resolved_exactly_as_docxtpl_resolves_them(pieces: list[
     xml = "".join(pieces)
     docxtpl = DocxTemplate.__new__(DocxTemplate)  # resolve_listing reads no state
     assert _resolve_paragraph(xml) == docxtpl.resolve_listing(xml)
+
+
+def test_small_rendered_parts_are_stored_and_large_ones_deflated() -> None:
+    """Small parts (a footer, the properties) are stored, since deflating them costs as
+    much as the body; every reader takes both kinds, and the text is the same."""
+    from reviewdocs.documents._zip import STORE_BELOW
+
+    long_text = "A long paragraph of the letter. " * (STORE_BELOW // 16)
+    template = make_template(["Dear {{ name }}", long_text], footer="{{ name }}")
+    data = render(template, {"name": "Ann"}, properties=PROPERTIES)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.testzip() is None
+        kinds = {info.filename: info.compress_type for info in zf.infolist()}
+        sizes = {info.filename: info.file_size for info in zf.infolist()}
+    assert sizes["word/document.xml"] >= STORE_BELOW
+    assert kinds["word/document.xml"] == zipfile.ZIP_DEFLATED
+    assert sizes["word/footer1.xml"] < STORE_BELOW
+    assert kinds["word/footer1.xml"] == zipfile.ZIP_STORED
+    assert kinds["docProps/core.xml"] == zipfile.ZIP_STORED
+    document = docx.Document(io.BytesIO(data))
+    assert document.paragraphs[0].text == "Dear Ann"
+    assert document.sections[0].footer.paragraphs[0].text == "Ann"

@@ -621,14 +621,14 @@ class CompiledTemplate:
         extra: list[Member] = []
         changed: dict[str, Member] = {}
         if properties is not None:
-            core = Member.deflate(compiled.core_name, core_properties_xml(properties))
+            core = Member.packed(compiled.core_name, core_properties_xml(properties))
             changed.update(compiled.package_additions)
             if compiled.core_name in compiled.records:
                 changed[core.name] = core
             else:
                 extra.append(core)
         for name, xml in rendered.items():
-            changed[name] = Member.deflate(name, xml)
+            changed[name] = Member.packed(name, xml)
         records = []
         for member in compiled.members:
             new = changed.get(member.name)
