@@ -117,7 +117,8 @@ def _folder_names(folder: Path) -> list[str]:
 
 
 def _jsonl_records(path: Path) -> Iterator[Record]:
-    with path.open("rb") as fh:
+    # A large buffer: a limited readline refills an 8 KB one every two or three lines.
+    with path.open("rb", buffering=1 << 20) as fh:
         number = 0
         while True:
             line = fh.readline(MAX_BYTES + 1)
