@@ -43,6 +43,18 @@ def _record(example: dict[str, Any], review_id: str, name: str = "Jane Carer") -
     return raw
 
 
+def _folder_of(
+    tmp_path: Path, example: dict[str, Any], prefix: str, count: int, width: int = 3
+) -> Path:
+    """A folder of ``count`` good reviews, ``<prefix>-000`` on, one JSON file each."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(count):
+        raw = _record(example, f"{prefix}-{n:0{width}d}", f"Person {n}")
+        (src / f"{n:0{width}d}.json").write_text(json.dumps(raw), "utf-8")
+    return src
+
+
 def _report(out: Path) -> list[dict[str, str]]:
     with (out / REPORT_NAME).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -482,11 +494,7 @@ run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, produced=date(2026, 11, 
 def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
     tmp_path: Path, example_raw
 ) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    for n in range(60):
-        raw = _record(example_raw, f"CR-K-{n:03d}", f"Person {n}")
-        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    src = _folder_of(tmp_path, example_raw, "CR-K", 60)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(
@@ -523,11 +531,7 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
 
 
 def test_a_worker_killed_mid_batch_costs_only_its_record(tmp_path: Path, example_raw) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    for n in range(60):
-        raw = _record(example_raw, f"CR-X-{n:03d}", f"Person {n}")
-        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    src = _folder_of(tmp_path, example_raw, "CR-X", 60)
     out = tmp_path / "out"
     results: list[Any] = []
     batch = threading.Thread(
@@ -695,11 +699,7 @@ def test_every_reported_record_is_in_the_register_while_the_batch_runs(
 ) -> None:
     """The journal is written only after its records' files are registered: a batch
     read (or killed) at any moment never reports a letter the register lacks."""
-    src = tmp_path / "in"
-    src.mkdir()
-    for n in range(40):
-        raw = _record(example_raw, f"CR-J-{n:03d}", f"Person {n}")
-        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    src = _folder_of(tmp_path, example_raw, "CR-J", 40)
     out = tmp_path / "out"
     checked = []
 
@@ -747,11 +747,7 @@ def test_workers_are_forked_only_from_a_process_without_other_threads(
 def test_forked_and_spawned_workers_make_the_same_files(
     tmp_path: Path, example_raw, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    for n in range(6):
-        raw = _record(example_raw, f"CR-F-{n}", f"Person {n}")
-        (src / f"{n}.json").write_text(json.dumps(raw), "utf-8")
+    src = _folder_of(tmp_path, example_raw, "CR-F", 6, width=1)
     (src / "bad.json").write_text("{", "utf-8")
     made = {}
     for method in ("fork", "spawn"):
@@ -761,15 +757,6 @@ def test_forked_and_spawned_workers_make_the_same_files(
         assert (result.produced, result.failed) == (6, 1)
         made[method] = (_files(out), [(r["id"], r["status"]) for r in _report(out)])
     assert made["fork"] == made["spawn"]
-
-
-_ORPHANED_BATCH = """
-import sys
-from datetime import date
-from pathlib import Path
-from reviewdocs.batch import run_batch
-run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, produced=date(2026, 11, 23))
-"""
 
 
 def _children(pid: int) -> set[int]:
@@ -798,16 +785,12 @@ def _alive(pid: int) -> bool:
 def test_workers_stop_when_the_batch_process_is_killed(tmp_path: Path, example_raw) -> None:
     """A forked worker inherits copies of the parent's pipe ends; it must close them,
     or, its parent gone, it would wait for records that never come."""
-    src = tmp_path / "in"
-    src.mkdir()
-    for n in range(400):
-        raw = _record(example_raw, f"CR-O-{n:03d}", f"Person {n}")
-        (src / f"{n:03d}.json").write_text(json.dumps(raw), "utf-8")
+    src = _folder_of(tmp_path, example_raw, "CR-O", 400)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     env.pop("REVIEWDOCS_BATCH_START", None)
     process = subprocess.Popen(
-        [sys.executable, "-c", _ORPHANED_BATCH, str(src), str(out)],
+        [sys.executable, "-c", _KILLED_BATCH, str(src), str(out)],
         env=env,
         start_new_session=True,
     )

@@ -37,6 +37,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
+from reviewdocs._dates import long_date
 from reviewdocs.documents._paths import FieldUse, field_uses
 from reviewdocs.documents._structure import structure_problems
 from reviewdocs.documents._zip import Member, ZipReadError, read_members, write_zip
@@ -53,20 +54,6 @@ __all__ = [
 # instance that never loads a document lends them to every template.
 _DOCXTPL = DocxTemplate(io.BytesIO())
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOCUMENT = (
@@ -101,7 +88,7 @@ def format_date(value: Any) -> str:
         value = value.date()
     if not isinstance(value, dt.date):
         raise TypeError(f"the date filter needs a date, not {value!r}")
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return long_date(value)
 
 
 class _BrokenXml(Exception):
