@@ -620,6 +620,40 @@ def test_an_id_held_for_a_record_that_failed_before_claiming_goes_to_the_next() 
     assert claims.sent(2, "A", "line 3") == ("A", "line 2")
 
 
+def test_an_id_read_from_a_file_that_then_changed_is_given_back() -> None:
+    """The parent reads a JSON file's id from its opening; if the file is changed
+    before its worker reads it, the record claims another id, and the one read for
+    it must not stay held against the record that really has it."""
+    from reviewdocs.batch import _OrderedClaims
+
+    claims = _OrderedClaims()
+    assert claims.sent(0, "A", "in/a.json") == ("A", None)  # A held for a.json
+    pipe = _Pipe()
+    claims.asked(0, pipe, "B", "in/a.json")  # it validated with id B
+    assert pipe.sent == [None]  # B is its own
+    claims.finished(0, claimed=True)
+    assert claims.sent(1, "A", "in/b.json") == ("A", None)  # A was given back
+
+
+def test_a_folder_record_whose_file_opens_with_its_id_is_read_by_the_parent(
+    tmp_path: Path, example_raw: dict[str, Any]
+) -> None:
+    from reviewdocs._sources import Record
+    from reviewdocs.batch import _id_hint
+
+    opening = tmp_path / "a.json"
+    opening.write_text(json.dumps(_record(example_raw, "CR/9"), indent=2), "utf-8")
+    later = tmp_path / "b.json"
+    raw = _record(example_raw, "CR-10")
+    later.write_text(json.dumps({"subject": raw["subject"], **raw}), "utf-8")
+    form = tmp_path / "c.pdf"
+    form.write_bytes(b"%PDF-1.7")
+    assert _id_hint(Record(str(opening), "file", str(opening))) == "CR_9"
+    assert _id_hint(Record(str(later), "file", str(later))) is None  # its claim will say
+    assert _id_hint(Record(str(form), "file", str(form))) is None
+    assert _id_hint(Record("gone", "file", str(tmp_path / "gone.json"))) is None
+
+
 def test_a_later_batch_never_writes_into_another_reviews_folder(
     tmp_path: Path, example_raw: dict[str, Any]
 ) -> None:

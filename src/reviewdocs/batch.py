@@ -679,11 +679,14 @@ _LEADING_ID: Final = re.compile(
 )
 """A JSON line that opens with its review's id, as exports and the spec's example
 write it: ``{"schema_version": 1, "review": {"id": "CR-1", ...``."""
+_HEAD_BYTES: Final = 512
+"""Enough of a JSON file for ``_LEADING_ID`` however it is indented."""
 
 
 def _id_hint(record: Record) -> str | None:
     """The id key the record will claim if it claims at all, when the parent can tell
-    cheaply (a JSON line, a CSV row); None when it cannot (a file, unreadable JSON).
+    cheaply (a JSON line, a CSV row, a JSON file that opens with its id); None when it
+    cannot (a PDF form, unreadable JSON).
 
     A record claims only after it validated, and validation keeps an id exactly as
     given (letters, digits, - _ /) and refuses duplicate keys, so a valid record's id
@@ -692,7 +695,9 @@ def _id_hint(record: Record) -> str | None:
     ``schema_version``, and its first member is an id of those characters, which JSON
     cannot escape) is read without parsing the rest: a tenth of a record's time in
     the parent. If such a line is not valid JSON, or repeats a key, the record fails
-    before it claims anything, and the id held for it is freed.
+    before it claims anything, and the id held for it is freed. A file is read again
+    by its worker: if it changed in between and claims another id, the held one is
+    freed when that claim is asked (``_OrderedClaims.asked``).
     """
     raw: Any
     if record.kind == "raw":
@@ -705,6 +710,15 @@ def _id_hint(record: Record) -> str | None:
             raw = json.loads(record.payload)
         except (ValueError, RecursionError):
             return None
+    elif record.kind == "file" and str(record.payload).lower().endswith(".json"):
+        # Only the opening: without it the record's claim waits for every earlier
+        # record to be validated (a fifth fewer letters a second from a folder).
+        try:
+            with open(record.payload, "rb") as fh:
+                leading = _LEADING_ID.match(fh.read(_HEAD_BYTES))
+        except OSError:
+            return None  # the worker explains
+        return safe_id(leading.group(1).decode("ascii")) if leading else None
     else:
         return None
     review = raw.get("review") if isinstance(raw, dict) else None
@@ -744,6 +758,12 @@ class _OrderedClaims:
 
     def asked(self, seq: int, conn: Connection, key: str, source: str) -> None:
         """A claim the record was not given with it, answered on ``conn`` in turn."""
+        held = self._held.get(seq)
+        if held is not None and held[0] != key:
+            # The id read for it was not the one it validated with (its file changed
+            # in between): that id was never its own, and nothing was written under it.
+            del self._held[seq]
+            self._claims.release(*held)
         self._waiting[seq] = (conn, key, source)
         self._open[seq] = key
         self._answer()
