@@ -494,8 +494,13 @@ run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, produced=date(2026, 11, 
 def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
     tmp_path: Path, example_raw
 ) -> None:
-    src = _folder_of(tmp_path, example_raw, "CR-K", 60)
+    """Killed at any moment, a batch's journal names only records whose files are
+    registered: the next run skips every one of them, produces the rest, and each
+    file is in the register once and whole."""
+    count = 200
+    src = _folder_of(tmp_path, example_raw, "CR-K", count)
     out = tmp_path / "out"
+    journal = out / (REPORT_NAME + ".part")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(
         [sys.executable, "-c", _KILLED_BATCH, str(src), str(out)],
@@ -504,23 +509,30 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
     )
     try:
         deadline = time.monotonic() + 120
-        while len(list(out.glob("CR-K-*/*.docx"))) < 20 and process.poll() is None:
+        while process.poll() is None and (
+            not journal.exists() or journal.read_text("utf-8").count("\n") < 21
+        ):
             assert time.monotonic() < deadline, "the batch produced nothing"
-            time.sleep(0.01)
+            time.sleep(0.005)
     finally:
         # The whole process group, workers too: as a power cut or the OOM killer would.
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert not (out / REPORT_NAME).exists(), "the batch finished before it could be killed"
+    with journal.open(encoding="utf-8", newline="") as fh:
+        journaled = [row["id"] for row in csv.DictReader(fh)]
+    assert len(journaled) >= 20
 
     result = run_batch(src, out, jobs=2, produced=ON)
 
     rows = _report(out)
-    assert len(rows) == 60
+    assert len(rows) == count
     assert {row["status"] for row in rows} <= {"produced", "skipped"}
-    assert result.skipped > 0 and result.ok
+    skipped = {row["id"] for row in rows if row["status"] == "skipped"}
+    assert set(journaled) <= skipped, "a record the journal called done was produced again"
+    assert result.ok
     expected = [d for row in rows for d in row["documents"].split(";")]
-    assert len(expected) == 180
+    assert len(expected) == 3 * count
     for relpath in expected:
         with zipfile.ZipFile(out / relpath) as archive:
             assert archive.testzip() is None

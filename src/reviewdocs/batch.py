@@ -246,12 +246,13 @@ class _Journal:
     The parent is the register's one writer in a batch: the files of many records go
     in one transaction (``Register.add_rows``), and only then are those records' rows
     written to the report, so a row in the journal always means its files are in the
-    register. A batch killed between the two loses at most one group from both, and
-    its next run produces those records again (the resume check finds them missing).
+    register. A batch killed between the two loses at most one group (32 records, or
+    a tenth of a second's) from both, and its next run produces those records again
+    (the resume check finds them missing); every record in the journal is skipped.
     """
 
-    ROWS: Final = 64
-    SECONDS: Final = 0.25
+    ROWS: Final = 32
+    SECONDS: Final = 0.1
 
     def __init__(self, report: _Report, register_path: Path) -> None:
         self._report = report
