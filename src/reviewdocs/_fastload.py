@@ -21,6 +21,7 @@ broken at random: declined, or equal to marshmallow's result.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -28,7 +29,19 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, missing, validate
 
-from reviewdocs._fields import Address, Bool, _NFCString, _OptionalString, _String
+from reviewdocs._fields import (
+    _ISO_DATE,
+    DATE_MAX,
+    DATE_MIN,
+    Address,
+    Bool,
+    Date,
+    _BlankIsMissing,
+    _NFCString,
+    _OptionalEmail,
+    _OptionalString,
+    _String,
+)
 
 Loader = Callable[[Any], Any]
 """A compiled field: a value that is present in, the loaded value out (the schema's
@@ -119,8 +132,10 @@ def _field(field: fields.Field, attr: str | None) -> Loader:
         return _list(field)
     if not isinstance(field, _LEAVES):
         raise _Unsupported(attr)
-    if isinstance(field, _String) and type(field) in (_String, _NFCString, _OptionalString):
-        return _text(field, attr)
+    if type(field) in (_String, _NFCString, _OptionalString, _OptionalEmail):
+        return _text(field, attr)  # type: ignore[arg-type]
+    if type(field) is Date and not field.validators:
+        return _date(field, attr)
     if type(field) is Bool and not field.validators:
         return _bool(field, attr)
     # A leaf runs its own deserialize, as Schema._deserialize does: the type checks,
@@ -139,7 +154,7 @@ def _text(field: fields.String, attr: str | None) -> Loader:
     text is None (``_BlankIsMissing``), NFC where the kind says so, then every
     validator (the common ones inlined: a length, a choice, a pattern). Anything
     else goes through the field's own ``deserialize``."""
-    blank_is_none = isinstance(field, _OptionalString) and not field.required
+    blank_is_none = isinstance(field, _BlankIsMissing) and not field.required
     nfc = isinstance(field, _NFCString)
     inlined = [(check, _inline(check)) for check in field.validators]
     tests = tuple(test for _, test in inlined if test is not None)
@@ -162,6 +177,21 @@ def _text(field: fields.String, attr: str | None) -> Loader:
         return value
 
     return text
+
+
+def _date(field: fields.Date, attr: str | None) -> Loader:
+    """_fields.Date for an ISO text: the day it names, within the years it allows."""
+    deserialize = field.deserialize
+
+    def day(value: Any) -> Any:
+        if type(value) is str and _ISO_DATE.match(value):
+            parsed = dt.date.fromisoformat(value)  # 2026-02-30 raises: declined
+            if DATE_MIN <= parsed <= DATE_MAX:
+                return parsed
+            raise Declined
+        return deserialize(value, attr, None)
+
+    return day
 
 
 def _bool(field: fields.Boolean, attr: str | None) -> Loader:
