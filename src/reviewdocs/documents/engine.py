@@ -415,8 +415,18 @@ def _resolve_paragraph(xml: str) -> str:
     return _PARAGRAPH.sub(paragraph, xml)
 
 
-def _render_part(part: _RenderPart, context: Mapping[str, Any]) -> bytes:
-    xml = part.template.render(context)
+def _render_part(part: _RenderPart, names: dict[str, Any]) -> bytes:
+    """One part rendered with ``names``: the template's globals and the context,
+    merged once for every part of the document (``CompiledTemplate.render``)."""
+    template = part.template
+    # Template.render, without copying the names twice per part (a new context is
+    # made from ``names`` as it is; Jinja only reads it).
+    try:
+        xml = template.environment.concat(
+            template.root_render_func(template.new_context(names, shared=True))
+        )
+    except Exception:
+        template.environment.handle_exception()
     # Undo docxtpl's one-paragraph-per-line layout, then its escapes for literal braces.
     xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
     if "{_" in xml or "_}" in xml:
@@ -596,11 +606,15 @@ class CompiledTemplate:
         """
         compiled = self._compiled
         rendered: dict[str, bytes] = {}
+        names: dict[str, Any] | None = None
         for part in compiled.parts.values():
             if properties is not None and part.name == compiled.core_name:
                 continue
+            if names is None:
+                # What Template.render gives each part: its globals, then the context.
+                names = dict(part.template.globals, **context)
             try:
-                rendered[part.name] = _render_part(part, context)
+                rendered[part.name] = _render_part(part, names)
             except Exception as exc:
                 line = _error_line(exc.__traceback__, part.name)
                 where = _where(self.name, part.name, line, part.source)
