@@ -417,89 +417,112 @@ def action_sentence(code: str, voice: Voice, review: Mapping[str, Any], *, lette
     the person causing harm, so it must not reveal the concern. The record, which
     is handled as a confidential file, says it plainly.
     """
-    p, o = voice.poss, voice.obj
-    practitioner = _get(review, "review", "practitioner", "name") or "Your practitioner"
-    joint = _get(review, "review", "joint_organisation", "name") or "the organisation"
-    advocate = _get(review, "advocate", "name") or "the advocate"
-    carer = _get(review, "carer", "name") or "the carer"
-    fmt = _get(review, "subject", "preferred_format") or "standard"
-    fmt_words = {"large_print": "large print", "easy_read": "easy read", "pdf": "PDF"}.get(fmt)
-    sentences = {
-        "proportionate_reassessment": (
-            f"We will reassess {p} needs, in proportion to what has changed. "
-            f"We will use what we learned at this review, so {o} will not need to repeat it."
-        ),
-        "short_term_monitoring": (
-            f"We will keep in touch to check on {p} needs while the change is expected to be "
-            "short term. If it lasts longer, or the plan stops meeting needs, please contact "
-            "us straight away."
-        ),
-        "escalate_to_full_review": (
-            f"We will carry out a full review of {p} plan, to look in more detail at what has "
-            "changed."
-        ),
-        "urgent_interim_support": (
-            f"We will arrange urgent or interim support so that {p} needs are met while the "
-            "next steps are taken."
-        ),
-        "safeguarding_decision": (
-            f"{practitioner} will contact {o} to agree the next steps for the review."
-            if letter
-            else "A decision will be made with the person leading the safeguarding process, "
-            f"and with {o}, on whether the review continues or is paused."
-        ),
-        "deprivation_of_liberty_consideration": (
-            "We will check whether the restrictions in the care provided need legal "
-            "authorisation (a Deprivation of Liberty authorisation), and act on it."
-        ),
-        "advocacy_referral": (
-            f"We will refer {o} to an independent advocate, who can help {o} take part and "
-            "make sure the views expressed are heard."
-        ),
-        "financial_assessment_notice": (
-            "A financial assessment may be needed after this review. It will decide whether "
-            f"there is any change to {p} financial contribution."
-        ),
-        "carers_leave_information": (
-            "We have given information about unpaid carer's leave under the Carers Leave Act 2023."
-        ),
-        "right_to_complain": (
-            "If there is disagreement with the decision, there is a right to complain. "
-            "The details are in this document."
-        ),
-        "record_difference_of_views": (
-            "The difference of views is written in the review record."
-            if letter
-            else "The difference of views is recorded in this record."
-        ),
-        "telephone_follow_up_letter": (
-            "We will send a letter confirming the telephone conversation and its outcome, as "
-            "the formal record of it."
-        ),
-        "face_to_face_review_required": "The next review will be carried out face to face.",
-        "information_and_advice_follow_up": (
-            "We will follow up the information and advice given at the review, to check it helped."
-        ),
-        "share_with_joint_organisation": (
-            f"We will share a copy of the review record with {joint}, who carried out the "
-            "review with us."
-        ),
-        "direct_payment_review": "We will review how the direct payment is working.",
-        "combined_carer_review": (
-            f"We will offer {carer} a review of their own support plan at the same time."
-        ),
-        # Standard print chosen, but communication needs recorded: no format to name.
-        "accessible_format": (
-            f"We will send {p} documents in {fmt_words}, as asked."
-            if fmt_words
-            else f"We will keep to {p} communication needs in our letters and contact."
-        ),
-        "inform_advocate": (
-            f"We will let {advocate} know that the review record has been sent, so that they "
-            f"can help {o} understand it."
-        ),
-    }
-    return sentences.get(code, "")
+    say = _Say(
+        p=voice.poss,
+        o=voice.obj,
+        practitioner=_get(review, "review", "practitioner", "name") or "Your practitioner",
+        joint=_get(review, "review", "joint_organisation", "name") or "the organisation",
+        advocate=_get(review, "advocate", "name") or "the advocate",
+        carer=_get(review, "carer", "name") or "the carer",
+        fmt_words=_FORMAT_WORDS.get(_get(review, "subject", "preferred_format") or "standard"),
+        letter=letter,
+    )
+    # Only the sentence asked for is written (a record's next steps ask for a few).
+    sentence = _SENTENCES.get(code)
+    return sentence(say) if sentence is not None else ""
+
+
+@dataclass(frozen=True)
+class _Say:
+    """What a next-step sentence may name."""
+
+    p: str
+    o: str
+    practitioner: str
+    joint: str
+    advocate: str
+    carer: str
+    fmt_words: str | None
+    letter: bool
+
+
+_FORMAT_WORDS = {"large_print": "large print", "easy_read": "easy read", "pdf": "PDF"}
+
+_SENTENCES: dict[str, Callable[[_Say], str]] = {
+    "proportionate_reassessment": lambda w: (
+        f"We will reassess {w.p} needs, in proportion to what has changed. "
+        f"We will use what we learned at this review, so {w.o} will not need to repeat it."
+    ),
+    "short_term_monitoring": lambda w: (
+        f"We will keep in touch to check on {w.p} needs while the change is expected to be "
+        "short term. If it lasts longer, or the plan stops meeting needs, please contact "
+        "us straight away."
+    ),
+    "escalate_to_full_review": lambda w: (
+        f"We will carry out a full review of {w.p} plan, to look in more detail at what has "
+        "changed."
+    ),
+    "urgent_interim_support": lambda w: (
+        f"We will arrange urgent or interim support so that {w.p} needs are met while the "
+        "next steps are taken."
+    ),
+    "safeguarding_decision": lambda w: (
+        f"{w.practitioner} will contact {w.o} to agree the next steps for the review."
+        if w.letter
+        else "A decision will be made with the person leading the safeguarding process, "
+        f"and with {w.o}, on whether the review continues or is paused."
+    ),
+    "deprivation_of_liberty_consideration": lambda w: (
+        "We will check whether the restrictions in the care provided need legal "
+        "authorisation (a Deprivation of Liberty authorisation), and act on it."
+    ),
+    "advocacy_referral": lambda w: (
+        f"We will refer {w.o} to an independent advocate, who can help {w.o} take part and "
+        "make sure the views expressed are heard."
+    ),
+    "financial_assessment_notice": lambda w: (
+        "A financial assessment may be needed after this review. It will decide whether "
+        f"there is any change to {w.p} financial contribution."
+    ),
+    "carers_leave_information": lambda w: (
+        "We have given information about unpaid carer's leave under the Carers Leave Act 2023."
+    ),
+    "right_to_complain": lambda w: (
+        "If there is disagreement with the decision, there is a right to complain. "
+        "The details are in this document."
+    ),
+    "record_difference_of_views": lambda w: (
+        "The difference of views is written in the review record."
+        if w.letter
+        else "The difference of views is recorded in this record."
+    ),
+    "telephone_follow_up_letter": lambda w: (
+        "We will send a letter confirming the telephone conversation and its outcome, as "
+        "the formal record of it."
+    ),
+    "face_to_face_review_required": lambda w: "The next review will be carried out face to face.",
+    "information_and_advice_follow_up": lambda w: (
+        "We will follow up the information and advice given at the review, to check it helped."
+    ),
+    "share_with_joint_organisation": lambda w: (
+        f"We will share a copy of the review record with {w.joint}, who carried out the "
+        "review with us."
+    ),
+    "direct_payment_review": lambda w: "We will review how the direct payment is working.",
+    "combined_carer_review": lambda w: (
+        f"We will offer {w.carer} a review of their own support plan at the same time."
+    ),
+    # Standard print chosen, but communication needs recorded: no format to name.
+    "accessible_format": lambda w: (
+        f"We will send {w.p} documents in {w.fmt_words}, as asked."
+        if w.fmt_words
+        else f"We will keep to {w.p} communication needs in our letters and contact."
+    ),
+    "inform_advocate": lambda w: (
+        f"We will let {w.advocate} know that the review record has been sent, so that they "
+        f"can help {w.o} understand it."
+    ),
+}
 
 
 EASY_STEPS = {
