@@ -44,7 +44,7 @@ from reviewdocs.outputs import output_name, safe_id, sha256_file
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
-    from reviewdocs.register import Entry, EntryRow, Register
+    from reviewdocs.register import EntryRow, Register
 
 REPORT_NAME: Final = "batch-report.csv"
 REPORT_COLUMNS: Final = ("id", "source", "status", "documents", "error")
@@ -364,7 +364,7 @@ class _Worker:
     claim: Claim
     _register: Register | None = field(default=None, init=False)
     _template_sha256: dict[tuple[str, str], str] = field(default_factory=dict, init=False)
-    _written: list[Entry] = field(default_factory=list, init=False)
+    _written: list[EntryRow] = field(default_factory=list, init=False)
 
     def register(self) -> Register:
         """The register, read here (what earlier runs produced, who owns a folder);
@@ -384,11 +384,7 @@ class _Worker:
         failure part-way still hands over the files finished before it)."""
         self._written = []
         row = self._process(record)
-        if not self._written:
-            return row
-        from reviewdocs.register import entry_row
-
-        return dataclasses.replace(row, entries=tuple(map(entry_row, self._written)))
+        return dataclasses.replace(row, entries=tuple(self._written)) if self._written else row
 
     def _process(self, record: Record) -> ReportRow:
         review_id = ""
@@ -507,7 +503,7 @@ class _Worker:
         job = self.job
         leftovers = [True]
         register = Deferred(self.register())
-        self._written = register.entries
+        self._written = register.rows
 
         def before_write() -> None:
             # Nothing is written, and no leftover removed, until this record holds its id.

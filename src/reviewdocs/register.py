@@ -549,7 +549,7 @@ def _cells(*values: str) -> list[str]:
 
 class Deferred:
     """A register for one batch record: it reads from ``register`` and keeps the files
-    the record produced in ``entries`` for the batch's parent process to add.
+    the record produced, as rows (``entry_row``), for the batch's parent to add.
 
     One writer (the parent, committing many records' files at once) instead of one
     transaction per record from every worker: workers took turns for the write lock,
@@ -558,10 +558,10 @@ class Deferred:
 
     def __init__(self, register: Register) -> None:
         self._register = register
-        self.entries: list[Entry] = []
+        self.rows: list[EntryRow] = []
 
     def add(self, entry: Entry) -> None:
-        self.entries.append(entry)
+        self.rows.append(entry_row(entry))
 
     def folder_owner(self, folder: str, review_id: str) -> str | None:
         return self._register.folder_owner(folder, review_id)
