@@ -10,7 +10,7 @@ SQLite from the standard library. Several processes may write at once (two
 ``render`` runs, a batch's parent): the database runs in WAL mode with a busy
 timeout, every write is one short ``BEGIN IMMEDIATE`` transaction, and a write that
 still meets a lock is retried. A batch's workers only read; their records' files are
-added by the parent, many records to a transaction (``Deferred``, ``add_many``).
+added by the parent, many records to a transaction (``Deferred``, ``add_rows``).
 The schema is versioned with ``PRAGMA user_version`` and migrated on open.
 """
 
