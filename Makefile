@@ -50,7 +50,7 @@ bench: install ## Batch against a naive docxtpl loop, side by side (N=10000 reco
 	$(BIN)/python bench/bench.py --records $${N:-10000}
 
 schema: install ## Regenerate schemas/review-input.schema.json from the marshmallow schemas
-	$(BIN)/python -m reviewdocs.schemas > schemas/review-input.schema.json
+	$(BIN)/python -m reviewdocs.intake.schemas > schemas/review-input.schema.json
 
 clean: ## Remove out/ and caches (keeps .venv)
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -69,9 +69,9 @@ def _peak_mb() -> tuple[float, float]:
 
 
 def _contexts(source: Path, count: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    from reviewdocs.decision import decide
+    from reviewdocs.decision.rules import decide
     from reviewdocs.documents.context import build_context
-    from reviewdocs.schemas import validate_review
+    from reviewdocs.intake.schemas import validate_review
 
     out = []
     with source.open(encoding="utf-8") as fh:
@@ -117,7 +117,7 @@ def phase_renderer(source: Path, renders: int, _work: Path) -> dict[str, float]:
 
 
 def phase_batch(source: Path, jobs: int, work: Path) -> dict[str, float]:
-    from reviewdocs.batch import run_batch
+    from reviewdocs.batch.run import run_batch
 
     start = time.perf_counter()
     result = run_batch(source, work / f"out-{jobs}", jobs=jobs, documents=[DOCUMENT], produced=ON)

@@ -16,8 +16,9 @@ from docx.shared import Cm, Pt
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from reviewdocs import accessible, codes
-from reviewdocs.accessible import large_print, plan_outputs, smallest_font_pt
+from reviewdocs import codes
+from reviewdocs.documents import accessible
+from reviewdocs.documents.accessible import large_print, plan_outputs, smallest_font_pt
 from reviewdocs.errors import InputError, ReviewdocsError, TemplateError
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"

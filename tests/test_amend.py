@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 
-from reviewdocs.amend import amend, load_amendment, validate_amendment
+from reviewdocs.disclosure.amendments import amend
+from reviewdocs.disclosure.register import Register
+from reviewdocs.disclosure.sharing import plan_sharing, share
+from reviewdocs.disclosure.versions import load_amendment, validate_amendment
 from reviewdocs.errors import InputError, ReviewdocsError
-from reviewdocs.inputs import load_review
-from reviewdocs.outputs import sha256_file
-from reviewdocs.register import Register
-from reviewdocs.schemas import validate_review
-from reviewdocs.sharing import plan_sharing, share
+from reviewdocs.files import sha256_file
+from reviewdocs.intake.read import load_review
+from reviewdocs.intake.schemas import validate_review
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "10-joint-review-health-sharing.json"
@@ -393,8 +394,8 @@ def test_the_amend_command_refuses_a_bad_amendment_by_path(runner: Any, tmp_path
 def test_an_earlier_amendment_to_a_withheld_section_is_not_in_a_later_partial_copy(
     review: dict[str, Any], shared: Register, tmp_path: Path
 ) -> None:
-    from reviewdocs.amend import current_record
-    from reviewdocs.sharing import produce_copy
+    from reviewdocs.disclosure.sharing import produce_copy
+    from reviewdocs.disclosure.versions import current_record
 
     first = request(sections={"budget_sufficiency": "OLDSECRET wording"}, reason="OLDREASON money")
     amend(review, first, tmp_path, register=shared, produced=date(2026, 11, 28))

@@ -25,10 +25,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES
-from reviewdocs.batch import REPORT_NAME, ReportRow, run_batch, terminal_progress
+from reviewdocs.batch.run import REPORT_NAME, ReportRow, run_batch, terminal_progress
+from reviewdocs.disclosure.register import Register
 from reviewdocs.errors import InputError
-from reviewdocs.outputs import sha256_file
-from reviewdocs.register import Register
+from reviewdocs.files import sha256_file
 
 ON = date(2026, 11, 23)
 LETTERS_CSV = SAMPLES / "letters.csv"
@@ -485,7 +485,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from reviewdocs.batch import run_batch
+from reviewdocs.batch.run import run_batch
 run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, produced=date(2026, 11, 23))
 """
 
@@ -600,7 +600,7 @@ class _Pipe:
 
 
 def test_a_later_claim_waits_only_for_earlier_records_that_could_take_its_id() -> None:
-    from reviewdocs.batch import _OrderedClaims
+    from reviewdocs.batch.run import _OrderedClaims
 
     claims = _OrderedClaims()
     assert claims.sent(0, "A", "line 1") == ("A", None)  # nothing earlier: answered at once
@@ -622,7 +622,7 @@ def test_a_later_claim_waits_only_for_earlier_records_that_could_take_its_id() -
 
 
 def test_an_id_held_for_a_record_that_failed_before_claiming_goes_to_the_next() -> None:
-    from reviewdocs.batch import _OrderedClaims
+    from reviewdocs.batch.run import _OrderedClaims
 
     claims = _OrderedClaims()
     assert claims.sent(0, "A", "line 1") == ("A", None)
@@ -636,7 +636,7 @@ def test_an_id_read_from_a_file_that_then_changed_is_given_back() -> None:
     """The parent reads a JSON file's id from its opening; if the file is changed
     before its worker reads it, the record claims another id, and the one read for
     it must not stay held against the record that really has it."""
-    from reviewdocs.batch import _OrderedClaims
+    from reviewdocs.batch.run import _OrderedClaims
 
     claims = _OrderedClaims()
     assert claims.sent(0, "A", "in/a.json") == ("A", None)  # A held for a.json
@@ -650,8 +650,8 @@ def test_an_id_read_from_a_file_that_then_changed_is_given_back() -> None:
 def test_a_folder_record_whose_file_opens_with_its_id_is_read_by_the_parent(
     tmp_path: Path, example_raw: dict[str, Any]
 ) -> None:
-    from reviewdocs._sources import Record
-    from reviewdocs.batch import _id_hint
+    from reviewdocs.batch.run import _id_hint
+    from reviewdocs.intake.sources import Record
 
     opening = tmp_path / "a.json"
     opening.write_text(json.dumps(_record(example_raw, "CR/9"), indent=2), "utf-8")
@@ -703,7 +703,7 @@ def test_a_record_failing_part_way_keeps_its_finished_file_registered(
 ) -> None:
     """The parent registers a worker's files: those written before a failure too, so the
     next run finishes the record without producing the finished file again."""
-    from reviewdocs import pipeline
+    from reviewdocs.disclosure import production as pipeline
 
     src = tmp_path / "in"
     src.mkdir()
@@ -774,7 +774,7 @@ def test_every_reported_record_is_in_the_register_while_the_batch_runs(
 def test_workers_are_forked_only_from_a_process_without_other_threads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reviewdocs.batch import _start_method
+    from reviewdocs.batch.run import _start_method
 
     monkeypatch.delenv("REVIEWDOCS_BATCH_START", raising=False)
     assert _start_method() == ("fork" if sys.platform == "linux" else "spawn")
@@ -892,10 +892,10 @@ def test_the_id_read_from_a_line_s_start_is_the_id_json_gives(line: bytes) -> No
     """The parent reads a JSON line's id without parsing it when the line opens with
     it; a valid record must then claim exactly that id, or another record with that id
     would be refused as a repeat."""
-    from reviewdocs._sources import Record
-    from reviewdocs.batch import _LEADING_ID, _id_hint
-    from reviewdocs.inputs import parse_json
-    from reviewdocs.outputs import safe_id
+    from reviewdocs.batch.run import _LEADING_ID, _id_hint
+    from reviewdocs.files import safe_id
+    from reviewdocs.intake.read import parse_json
+    from reviewdocs.intake.sources import Record
 
     if _LEADING_ID.match(line) is None:
         return
@@ -907,8 +907,8 @@ def test_the_id_read_from_a_line_s_start_is_the_id_json_gives(line: bytes) -> No
 
 
 def test_a_line_opening_with_its_id_is_read_without_parsing_it() -> None:
-    from reviewdocs._sources import Record
-    from reviewdocs.batch import _LEADING_ID, _id_hint
+    from reviewdocs.batch.run import _LEADING_ID, _id_hint
+    from reviewdocs.intake.sources import Record
 
     line = b'{"schema_version": 1, "review": {"id": "CR/7", "plan_type": "x"}, "subject": {'
     assert _LEADING_ID.match(line) is not None

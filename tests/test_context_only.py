@@ -11,12 +11,12 @@ import pytest
 
 from conftest import SAMPLES
 from reviewdocs import codes
-from reviewdocs.decision import decide
+from reviewdocs.decision.rules import decide
+from reviewdocs.disclosure.production import documents_for, is_planned
 from reviewdocs.documents import compiled, render_document
 from reviewdocs.documents.engine import make_environment
-from reviewdocs.inputs import read_input
-from reviewdocs.pipeline import documents_for, is_planned
-from reviewdocs.schemas import validate_review
+from reviewdocs.intake.read import read_input
+from reviewdocs.intake.schemas import validate_review
 
 ON = dt.date(2026, 11, 23)
 SAMPLE_FILES = sorted(SAMPLES.glob("*.json"))
@@ -38,7 +38,7 @@ def _templates() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("document", "variant"), _templates(), ids=lambda v: str(v))
 def test_every_name_a_template_reads_is_built(document: str, variant: str) -> None:
-    from reviewdocs.documents import _names_read
+    from reviewdocs.documents.render import _names_read
 
     assert _all_names_read(document, variant) <= _names_read(compiled(document, variant))
 
@@ -53,7 +53,7 @@ def test_each_samples_documents_are_the_same_with_only_the_context_read(
     made: dict[str, list[bytes]] = {"only": [], "full": []}
     for how in made:
         if how == "full":
-            monkeypatch.setattr("reviewdocs.documents._names_read", lambda _t: None)
+            monkeypatch.setattr("reviewdocs.documents.render._names_read", lambda _t: None)
         for document in documents_for(review, decision):
             for variant in variants:
                 rendered = render_document(review, decision, document, variant=variant, produced=ON)

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLE, ROOT, SAMPLES, SPEC_DECISION_KEYS, with_changes
-from reviewdocs import codes, decision
-from reviewdocs.decision import decide, explain, indicated_outcome
+from reviewdocs import codes
+from reviewdocs.decision import rules as decision
+from reviewdocs.decision.rules import decide, explain, indicated_outcome
 from reviewdocs.errors import InputError
-from reviewdocs.schemas import validate_review
+from reviewdocs.intake.schemas import validate_review
 
 DECISIONS_DOC = ROOT / "docs" / "decisions.md"
 
@@ -1128,3 +1129,56 @@ def test_sample_uses_only_example_contacts(path: Path) -> None:
         assert email.endswith(("example.gov.uk", "example.org")), email
     for phone in re.findall(r'"phone": "([^"]+)"', text):
         assert phone.startswith(("01632 96", "07700 900")), phone
+
+
+@pytest.mark.parametrize(
+    ("decision_fields", "problem"),
+    [
+        pytest.param(
+            {"outcome": "plan_change"},
+            "decision.rationale: Required because decision.outcome (plan_change) differs from "
+            "the outcome the findings indicate (no_change).",
+            id="other-outcome-no-rationale",
+        ),
+        pytest.param(
+            {"outcome": "plan_change", "rationale": " "},
+            "decision.rationale: Required because decision.outcome (plan_change) differs from "
+            "the outcome the findings indicate (no_change).",
+            id="other-outcome-blank-rationale",
+        ),
+        pytest.param(
+            {"outcome": "plan_change", "rationale": "Maria asked to change the sitting day."},
+            None,
+            id="other-outcome-with-rationale",
+        ),
+        pytest.param({"outcome": "no_change"}, None, id="same-outcome-no-rationale"),
+    ],
+)
+def test_a_decision_other_than_the_findings_indicate_needs_a_rationale(
+    example_raw: dict[str, Any], decision_fields: dict[str, Any], problem: str | None
+) -> None:
+    """003 "The decision you reach may be in line with the views of the carer ... but
+    equally it may not be": it stands only with a clear rationale."""
+    raw = copy.deepcopy(example_raw)
+    raw["decision"] = {**(raw.get("decision") or {}), **decision_fields}
+    review = validate_review(raw)
+    if problem is None:
+        assert decide(review)["outcome"] == decision_fields["outcome"]
+        return
+    with pytest.raises(InputError) as raised:
+        decide(review)
+    assert raised.value.messages() == [problem]
+
+
+def test_validate_names_a_missing_rationale(
+    runner: Any, example_raw: dict[str, Any], tmp_path: Path
+) -> None:
+    from reviewdocs.cli import main
+
+    raw = copy.deepcopy(example_raw)
+    raw["decision"] = {**(raw.get("decision") or {}), "outcome": "plan_change"}
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "decision.rationale: Required because decision.outcome (plan_change)" in result.output

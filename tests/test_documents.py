@@ -16,8 +16,8 @@ import docx
 import pytest
 
 from conftest import EXAMPLE, PROVIDER_RECIPIENT, SAMPLES, with_changes
-from reviewdocs import codes, schemas
-from reviewdocs.decision import decide
+from reviewdocs import codes
+from reviewdocs.decision.rules import decide
 from reviewdocs.documents import (
     check_templates,
     known_paths,
@@ -26,6 +26,7 @@ from reviewdocs.documents import (
 )
 from reviewdocs.documents.context import CONTEXT_EXTRA_PATHS, build_context, context_paths
 from reviewdocs.errors import TemplateError
+from reviewdocs.intake import schemas
 
 PRODUCED = dt.date(2026, 11, 13)
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
@@ -130,7 +131,7 @@ def test_easy_read_raises_for_a_document_without_one(example_raw: dict[str, Any]
 
 
 def test_large_print_copy_renders_with_larger_text(example_raw: dict[str, Any]) -> None:
-    from reviewdocs.accessible import smallest_font_pt
+    from reviewdocs.documents.accessible import smallest_font_pt
 
     data = render(example_raw, "outcome_letter", "large_print", font_size=20)
     assert smallest_font_pt(data) >= 20
@@ -607,7 +608,7 @@ def test_unknown_document_is_a_template_error(example_raw: dict[str, Any]) -> No
 @pytest.mark.slow
 def test_libreoffice_opens_every_document(example_raw: dict[str, Any]) -> None:
     """Issue 3: a real client must open what we make (one LibreOffice for all)."""
-    from reviewdocs.pdf import get_converter
+    from reviewdocs.documents.pdf import get_converter
 
     converter = get_converter()
     for document in codes.DOCUMENTS:

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields, pre_load
 
 from conftest import EXAMPLE, ROOT, SAMPLES
-from reviewdocs import schemas
-from reviewdocs._fastload import Declined, compile_schema
-from reviewdocs.schemas import ReviewInputSchema, validate_review
+from reviewdocs.intake import schemas
+from reviewdocs.intake.fastload import Declined, compile_schema
+from reviewdocs.intake.schemas import ReviewInputSchema, validate_review
 
 FAST = compile_schema(ReviewInputSchema())
 SLOW = ReviewInputSchema()

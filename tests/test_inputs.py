@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from reviewdocs import inputs
 from reviewdocs.errors import InputError
-from reviewdocs.inputs import load_review, load_review_with_hash, read_input
+from reviewdocs.intake import read as inputs
+from reviewdocs.intake.read import load_review, load_review_with_hash, read_input
 
 
 def one_error(path: Path) -> str:
@@ -59,7 +59,7 @@ def test_a_pdf_goes_to_the_form_reader(monkeypatch: pytest.MonkeyPatch, tmp_path
         seen.append((data, source))
         return {"schema_version": 1}
 
-    monkeypatch.setattr("reviewdocs.pdfform.read_form_bytes", fake_read_form_bytes)
+    monkeypatch.setattr("reviewdocs.intake.form.read_form_bytes", fake_read_form_bytes)
     path = tmp_path / "completed.json"  # a misleading name: the content is a PDF
     content = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
     path.write_bytes(content)
@@ -71,7 +71,7 @@ def test_form_reader_errors_name_the_file(monkeypatch: pytest.MonkeyPatch, tmp_p
     def broken(data: bytes, *, source: str | None = None) -> dict[str, Any]:
         raise InputError("This PDF is not our review form.")
 
-    monkeypatch.setattr("reviewdocs.pdfform.read_form_bytes", broken)
+    monkeypatch.setattr("reviewdocs.intake.form.read_form_bytes", broken)
     path = tmp_path / "other.pdf"
     path.write_bytes(b"%PDF-1.4\n")
     assert one_error(path) == f"{path}: This PDF is not our review form."

@@ -26,10 +26,11 @@ import pytest
 from lxml import etree
 
 from conftest import DECLINED_AMENDMENT, PROVIDER_RECIPIENT
-from reviewdocs import codes, schemas
-from reviewdocs.accessible import large_print
-from reviewdocs.decision import decide
+from reviewdocs import codes
+from reviewdocs.decision.rules import decide
 from reviewdocs.documents import render_document
+from reviewdocs.documents.accessible import large_print
+from reviewdocs.intake import schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted((ROOT / "templates" / "docx").glob("*.docx"))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewdocs import outputs
-from reviewdocs.outputs import write_atomic
+from reviewdocs import files as outputs
+from reviewdocs.files import write_atomic
 
 
 def test_a_new_folder_and_file_are_made_readable_by_the_owner_only(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
 def test_dates_are_written_in_english_as_a_letter_does() -> None:
     import datetime as dt
 
-    from reviewdocs._dates import long_date
+    from reviewdocs.dates import long_date
 
     assert long_date(dt.date(2026, 11, 2)) == "2 November 2026"
     assert long_date("2027-01-31") == "31 January 2027"

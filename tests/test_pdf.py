@@ -21,10 +21,10 @@ import pytest
 from docx.oxml import OxmlElement
 from docxtpl import DocxTemplate
 
-from reviewdocs import pdf
-from reviewdocs.accessible import large_print
+from reviewdocs.documents import pdf
+from reviewdocs.documents.accessible import large_print
+from reviewdocs.documents.pdf import Converter
 from reviewdocs.errors import ConversionError
-from reviewdocs.pdf import Converter
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "docx"

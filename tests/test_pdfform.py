@@ -28,9 +28,9 @@ from pypdf.generic import (
 from reportlab.pdfgen.canvas import Canvas
 
 from reviewdocs import codes
-from reviewdocs.decision import decide
+from reviewdocs.decision.rules import decide
 from reviewdocs.errors import InputError
-from reviewdocs.pdfform import (
+from reviewdocs.intake.form import (
     FORM_ID,
     field_values,
     form_bytes,
@@ -38,8 +38,8 @@ from reviewdocs.pdfform import (
     read_form_bytes,
     write_form,
 )
-from reviewdocs.pdfform._layout import Kind, all_fields, fields
-from reviewdocs.schemas import input_paths, validate_review
+from reviewdocs.intake.form._layout import Kind, all_fields, fields
+from reviewdocs.intake.schemas import input_paths, validate_review
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from reviewdocs.pipeline import produce
-from reviewdocs.schemas import validate_review
+from reviewdocs.disclosure.production import produce
+from reviewdocs.intake.schemas import validate_review
 
 ON = date(2026, 11, 23)
 

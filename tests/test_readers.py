@@ -18,10 +18,10 @@ import docx
 import pytest
 
 from conftest import DECLINED_AMENDMENT, PROVIDER_RECIPIENT
-from reviewdocs import schemas
-from reviewdocs.decision import decide
+from reviewdocs.decision.rules import decide
+from reviewdocs.disclosure.production import documents_for
 from reviewdocs.documents import render_document
-from reviewdocs.pipeline import documents_for
+from reviewdocs.intake import schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.json"))
@@ -66,7 +66,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def converter() -> Any:
-    from reviewdocs.pdf import get_converter
+    from reviewdocs.documents.pdf import get_converter
 
     return get_converter()
 

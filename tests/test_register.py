@@ -14,7 +14,7 @@ from typing import Literal
 
 import pytest
 
-from reviewdocs.register import SCHEMA_VERSION, Entry, Register, RegisterError
+from reviewdocs.disclosure.register import SCHEMA_VERSION, Entry, Register, RegisterError
 
 
 def entry(**changes: object) -> Entry:
@@ -56,7 +56,7 @@ def test_the_schema_is_versioned(tmp_path: Path) -> None:
 
 
 def test_a_version_1_register_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
-    from reviewdocs.register import _MIGRATIONS
+    from reviewdocs.disclosure.register import _MIGRATIONS
 
     path = tmp_path / "r.sqlite"
     db = sqlite3.connect(path)

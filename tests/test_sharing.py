@@ -25,12 +25,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reviewdocs import codes
-from reviewdocs.decision import decide
+from reviewdocs.decision.rules import decide
+from reviewdocs.disclosure.redaction import WITHHELD_MARK, redact, withhold_from_decision
+from reviewdocs.disclosure.register import Register
+from reviewdocs.disclosure.sharing import plan_sharing, share
 from reviewdocs.errors import InputError, SharingError
-from reviewdocs.redaction import WITHHELD_MARK, redact, withhold_from_decision
-from reviewdocs.register import Register
-from reviewdocs.schemas import validate_review
-from reviewdocs.sharing import plan_sharing, share
+from reviewdocs.intake.schemas import validate_review
 
 ON = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,8 @@ import pymupdf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from reviewdocs.outputs import write_atomic  # noqa: E402
-from reviewdocs.pdfform import field_values, form_bytes  # noqa: E402
+from reviewdocs.files import write_atomic  # noqa: E402
+from reviewdocs.intake.form import field_values, form_bytes  # noqa: E402
 
 SAMPLE_FORMS = {
     "form-carer-full.pdf": ROOT / "samples" / "03-julie-and-peter-reassessment.json",

@@ -63,7 +63,7 @@ class _Group(click.Group):
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
-    from reviewdocs._fields import DATE_MAX, DATE_MIN
+    from reviewdocs.intake.fields import DATE_MAX, DATE_MIN
 
     try:
         day = date.fromisoformat(value)
@@ -122,8 +122,8 @@ _out_option = click.option(
 
 def _load_with_hash(path: Path) -> tuple[dict[str, Any], str]:
     """The validated review and the hash of its input file (kept in the register)."""
-    from reviewdocs.inputs import load_review
-    from reviewdocs.outputs import sha256_file
+    from reviewdocs.files import sha256_file
+    from reviewdocs.intake.read import load_review
 
     review = load_review(path)
     return review, sha256_file(path)
@@ -133,7 +133,7 @@ def _load_with_hash(path: Path) -> tuple[dict[str, Any], str]:
 def _open_register(out_dir: Path, register_path: Path | None) -> Iterator[Any]:
     """The register for a command; one it created for a command that was refused
     before recording anything is removed again, so a refusal leaves no files behind."""
-    from reviewdocs.register import Register
+    from reviewdocs.disclosure.register import Register
 
     path = register_path or out_dir / "register.sqlite"
     existed, folder_existed = path.exists(), path.parent.exists()
@@ -166,13 +166,17 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(inputs: Sequence[Path]) -> None:
     """Check review inputs (JSON or completed PDF forms); print every problem as path: message."""
+    from reviewdocs.decision.rules import decision_problems
     from reviewdocs.errors import InputError
-    from reviewdocs.inputs import load_review
+    from reviewdocs.intake.read import load_review
 
     failed = 0
     for path in inputs:
         try:
-            load_review(path)
+            review = load_review(path)
+            problems = decision_problems(review)
+            if problems:
+                raise InputError(problems, source=str(path))
         except InputError as err:
             failed += 1
             for line in err.lines():
@@ -191,10 +195,10 @@ def validate(inputs: Sequence[Path]) -> None:
 )
 def decide(input_path: Path, as_json: bool) -> None:
     """Decide the outcome, required record sections and actions of a review."""
-    from reviewdocs.decision import decide as decide_review
-    from reviewdocs.decision import explain
+    from reviewdocs.decision.rules import decide as decide_review
+    from reviewdocs.decision.rules import explain
     from reviewdocs.documents import wording
-    from reviewdocs.inputs import load_review
+    from reviewdocs.intake.read import load_review
 
     review = load_review(input_path)
     result = decide_review(review)
@@ -239,7 +243,7 @@ def render(
     register_path: Path | None,
 ) -> None:
     """Produce the documents for one review (default: what the decision calls for)."""
-    from reviewdocs.pipeline import produce
+    from reviewdocs.disclosure.production import produce
 
     review, input_sha256 = _load_with_hash(input_path)
     if font_size is not None and variant is None:
@@ -292,7 +296,7 @@ def batch(
     OUT/batch-report.csv. Records already produced from the same input and
     templates are skipped, so an interrupted batch can simply be run again.
     """
-    from reviewdocs.batch import run_batch, terminal_progress
+    from reviewdocs.batch.run import run_batch, terminal_progress
 
     result = run_batch(
         source,
@@ -326,8 +330,8 @@ def amend(
     register_path: Path | None,
 ) -> None:
     """Decide an amendment request: the amended record, or the decline letter."""
-    from reviewdocs.amend import amend as amend_review
-    from reviewdocs.amend import load_amendment
+    from reviewdocs.disclosure.amendments import amend as amend_review
+    from reviewdocs.disclosure.versions import load_amendment
 
     review, input_sha256 = _load_with_hash(input_path)
     amendment = load_amendment(amendment_path)
@@ -359,7 +363,7 @@ def share(
     register_path: Path | None,
 ) -> None:
     """Produce copies of the record for recipients by the sharing rules, redacted where decided."""
-    from reviewdocs.sharing import share as share_review
+    from reviewdocs.disclosure.sharing import share as share_review
 
     review, input_sha256 = _load_with_hash(input_path)
     with _open_register(out_dir, register_path) as register:
@@ -391,7 +395,7 @@ def share(
 )
 def form(out_path: Path, plan_type: str) -> None:
     """Write the blank fillable PDF review form."""
-    from reviewdocs.pdfform import write_form
+    from reviewdocs.intake.form import write_form
 
     write_form(out_path, plan_type)
     click.echo(str(out_path))
@@ -446,7 +450,7 @@ _register_location = click.option(
 @click.option("--review", "review_id", help="Only this review id.")
 def register_list(register_path: Path, review_id: str | None) -> None:
     """List what was produced and for whom."""
-    from reviewdocs.register import Register
+    from reviewdocs.disclosure.register import Register
 
     _require_file(register_path)
     with Register(register_path) as register:
@@ -475,7 +479,7 @@ def register_list(register_path: Path, review_id: str | None) -> None:
 )
 def register_export(register_path: Path, csv_path: str) -> None:
     """Export the register as CSV."""
-    from reviewdocs.register import Register
+    from reviewdocs.disclosure.register import Register
 
     _require_file(register_path)
     with (

@@ -112,3 +112,6 @@ SAFEGUARDING_OPTIONS: Final = ("continue", "pause", "pause_with_interim_support"
 RECIPIENT_KINDS: Final = ("joint_organisation", "provider", "requested_by_subject", "other")
 MANAGER_DECISIONS: Final = ("full", "partial", "decline")
 STAGES: Final = ("planned", "completed")
+
+REMOTE_METHODS = ("telephone", "online", "supported_self")
+"""Review methods that cannot be face to face (002 "Possible review methods include")."""

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from reviewdocs import codes
-from reviewdocs._dates import long_date
+from reviewdocs.dates import long_date
 from reviewdocs.documents import letters, wording
 from reviewdocs.documents.letters import previous_date
 from reviewdocs.documents.wording import Voice, cap, plan_name, voice_for

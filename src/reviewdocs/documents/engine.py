@@ -37,7 +37,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from reviewdocs._dates import long_date
+from reviewdocs.dates import long_date
 from reviewdocs.documents._paths import FieldUse, field_uses
 from reviewdocs.documents._structure import structure_problems
 from reviewdocs.documents._zip import Member, ZipReadError, read_members, write_zip

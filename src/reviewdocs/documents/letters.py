@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reviewdocs._dates import long_date
+from reviewdocs.dates import long_date
 from reviewdocs.documents import wording
 from reviewdocs.documents.wording import Voice, cap, plan_name
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import ConversionError
+from reviewdocs.errors import ConversionError
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui python3-uno fonts-liberation"

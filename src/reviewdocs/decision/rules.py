@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewdocs import codes
-from reviewdocs._dates import long_date
+from reviewdocs.dates import long_date
 from reviewdocs.errors import InputError
 
 Review = dict[str, Any]
@@ -29,8 +29,6 @@ PLAN_CHANGE_REVIEW_DAYS = 56
 SHORT_TERM_DEFAULT_DAYS = 42
 """A short-term change with no monitoring date agreed: 6 weeks, inside the 6-8 weeks (002)."""
 
-REMOTE_METHODS = ("telephone", "online", "supported_self")
-"""Review methods that cannot be face to face (002 "Possible review methods include")."""
 
 _SAFEGUARDING_OPTION_WORDS = {
     "continue": "the review continues alongside the safeguarding process",
@@ -142,6 +140,29 @@ def indicated_outcome(review: Review) -> str:
     if plan_change_reasons(review):
         return "plan_change"
     return "no_change"
+
+
+def decision_problems(review: Review) -> dict[str, list[str]]:
+    """What the practitioner's recorded decision lacks, by input path.
+
+    003 "The decision you reach may be in line with the views of the carer ... but equally
+    it may not be": a decision other than the one the findings indicate stands only with a
+    clear rationale. This is checked here, not with the input's own rules, because only the
+    decision stage knows which outcome the findings indicate.
+    """
+    chosen = review["decision"]["outcome"]
+    if chosen is None or review["review"].get("stage") == "planned" or not review["findings"]:
+        return {}
+    indicated = indicated_outcome(review)
+    rationale = review["decision"]["rationale"]
+    if chosen != indicated and not (rationale and rationale.strip()):
+        return {
+            "decision.rationale": [
+                f"Required because decision.outcome ({chosen}) differs from the outcome "
+                f"the findings indicate ({indicated})."
+            ]
+        }
+    return {}
 
 
 def _subject_lacks_capacity(review: Review) -> bool:
@@ -454,7 +475,7 @@ def face_to_face_review_required(review: Review, basis: Basis) -> str | None:
     supported self review); combined, joint and delegated reviews can be held in person.
     For substantial difficulty the exception ("unless the person's difficulty arises when
     engaging in face to face communication") is left to the practitioner to confirm."""
-    if review["review"]["method"] not in REMOTE_METHODS:
+    if review["review"]["method"] not in codes.REMOTE_METHODS:
         return None
     if _subject_lacks_capacity(review):
         return "The person lacks capacity: the review must be face to face."
@@ -719,9 +740,13 @@ def _warnings(review: Review, basis: Basis, decision_warnings: list[str]) -> lis
 def decide(review: Review) -> dict[str, Any]:
     """The decision of spec section 3 for a validated, completed review.
 
-    Raises ``InputError`` for a planned review (it has no findings yet).
+    Raises ``InputError`` for a planned review (it has no findings yet), and for a decision
+    that departs from the findings without a rationale (``decision_problems``).
     """
     _findings(review)
+    problems = decision_problems(review)
+    if problems:
+        raise InputError(problems)
     basis = _basis(review)
     actions = sorted(code for code, rule in ACTION_RULES.items() if rule(review, basis))
     relevant = {code for code, rule in SECTION_RULES.items() if rule(review, basis)}

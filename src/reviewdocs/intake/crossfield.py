@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
-from reviewdocs.decision import REMOTE_METHODS, indicated_outcome
+from reviewdocs import codes
+from reviewdocs.intake.model import input_paths
 
 Problem = tuple[str, str]
 Rule = Callable[[dict[str, Any]], Iterator[Problem]]
@@ -124,7 +125,7 @@ def face_to_face_when_lacking_capacity(review: dict[str, Any]) -> Iterator[Probl
     if (
         get(review, "review.plan_type") == "care_and_support_plan"
         and get(review, "subject.has_capacity") is False
-        and method in REMOTE_METHODS
+        and method in codes.REMOTE_METHODS
     ):
         yield (
             "review.method",
@@ -161,25 +162,6 @@ def planned_review_has_no_findings(review: dict[str, Any]) -> Iterator[Problem]:
             yield f"decision.{key}", reason
     if review.get("narrative"):
         yield "narrative", reason
-
-
-# --- the decision ------------------------------------------------------------
-
-
-def rationale_when_outcome_differs(review: dict[str, Any]) -> Iterator[Problem]:
-    """003 "The decision you reach may be in line with the views of the carer ... but
-    equally it may not be": a decision other than the one the findings indicate
-    stands only with a clear rationale."""
-    chosen = get(review, "decision.outcome")
-    if chosen is None or review.get("findings") is None or _is_planned(review):
-        return
-    indicated = indicated_outcome(review)
-    if chosen != indicated and blank(get(review, "decision.rationale")):
-        yield (
-            "decision.rationale",
-            f"Required because decision.outcome ({chosen}) differs from the outcome "
-            f"the findings indicate ({indicated}).",
-        )
 
 
 # --- safeguarding and liberty ------------------------------------------------
@@ -306,8 +288,6 @@ def redact_paths_exist(review: dict[str, Any]) -> Iterator[Problem]:
 
 @cache
 def _known_paths() -> frozenset[str]:
-    from reviewdocs.schemas import input_paths
-
     paths = set(input_paths())
     # An object or list can be withheld whole (e.g. "subject.appropriate_person").
     for path in list(paths):
@@ -387,16 +367,12 @@ RULES: tuple[Rule, ...] = (
 )
 """Rules that work on a partly loaded review."""
 
-COMPLETE_RULES: tuple[Rule, ...] = (rationale_when_outcome_differs,)
-"""Rules that need the whole record: they run once every field is valid."""
-
 
 def check_rules(review: dict[str, Any], field_errors: Mapping[str, object]) -> list[Problem]:
     """Every cross-field problem, except those under a path that already has a field error
     (``cared_for: Must be an object`` needs no ``cared_for: Missing data``)."""
-    rules = RULES + (COMPLETE_RULES if not field_errors else ())
     problems = []
-    for rule in rules:
+    for rule in RULES:
         for path, message in rule(review):
             if not _under_error(path, field_errors):
                 problems.append((path, message))

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from reviewdocs import codes
 from reviewdocs.errors import InputError
-from reviewdocs.outputs import output_name, safe_id, sha256_bytes, write_atomic
+from reviewdocs.files import output_name, safe_id, sha256_bytes, write_atomic
 
 if TYPE_CHECKING:
-    from reviewdocs.register import Deferred, Register
+    from reviewdocs.disclosure.register import Deferred, Register
 
 
 @dataclass(frozen=True)
@@ -151,11 +151,11 @@ def produce(
     ``before_write`` is called before each file is written (after its rendering); an
     exception from it stops the review with nothing more written.
     """
-    from reviewdocs.accessible import plan_outputs
     from reviewdocs.documents import render_document
+    from reviewdocs.documents.accessible import plan_outputs
 
     if decision is None and not is_planned(review):
-        from reviewdocs.decision import decide
+        from reviewdocs.decision.rules import decide
 
         decision = decide(dict(review))
     docs = list(documents) if documents else documents_for(review, decision)
@@ -221,7 +221,7 @@ def produce(
 
 
 def _to_pdf(docx: bytes) -> bytes:
-    from reviewdocs.pdf import get_converter
+    from reviewdocs.documents.pdf import get_converter
 
     return get_converter().convert(docx)
 
@@ -236,7 +236,7 @@ def _register(
     on: date,
     input_sha256: str,
 ) -> None:
-    from reviewdocs.register import Entry
+    from reviewdocs.disclosure.register import Entry
 
     register.add(
         Entry(

@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from reviewdocs.errors import InputError, SharingError
-from reviewdocs.redaction import (
+from reviewdocs.disclosure.redaction import (
     check_withholdable,
     recipient_for_copy,
     redact,
@@ -25,6 +24,7 @@ from reviewdocs.redaction import (
     withhold_from_decision,
     without_sharing,
 )
+from reviewdocs.errors import InputError, SharingError
 
 SUBJECT: Final = "subject"
 RECORD: Final = "review_record"
@@ -429,13 +429,13 @@ def share(
     words and recorded in the register. The copies are of the latest version of the
     record in the register (amendments applied).
     """
-    from reviewdocs import amend as amend_mod
-    from reviewdocs.pipeline import produce, production_date
+    from reviewdocs.disclosure.production import produce, production_date
+    from reviewdocs.disclosure.versions import current_record
 
     review = _load(review_or_path)
     if review["review"].get("stage") == "planned" or not review.get("findings"):
         raise SharingError("The review is planned, not completed: there is no record to share yet.")
-    current = amend_mod.current_record(review, register)
+    current = current_record(review, register)
     content, decision = current.review, current.decision
     plans = select(plan_sharing(content, decision), recipients)
     check_plans(content, plans)
@@ -503,7 +503,7 @@ def produce_copy(
     fmt: str | None = None,
 ) -> list[Any]:
     """One recipient's record copy and cover letter, withheld information removed first."""
-    from reviewdocs.pipeline import produce
+    from reviewdocs.disclosure.production import produce
 
     assert plan.recipient is not None and plan.allowed
     if plan.partial:
@@ -560,7 +560,7 @@ def _amendment_for_copy(
 def _load(review_or_path: Mapping[str, Any] | Path | str) -> Mapping[str, Any]:
     if isinstance(review_or_path, Mapping):
         return review_or_path
-    from reviewdocs.inputs import load_review
+    from reviewdocs.intake.read import load_review
 
     loaded: Mapping[str, Any] = load_review(Path(review_or_path))
     return loaded

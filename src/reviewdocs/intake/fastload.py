@@ -29,7 +29,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, missing, validate
 
-from reviewdocs._fields import (
+from reviewdocs.intake.fields import (
     _ISO_DATE,
     DATE_MAX,
     DATE_MIN,

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Final
 
 from reviewdocs import codes
-from reviewdocs._dates import long_date
+from reviewdocs.dates import long_date
 from reviewdocs.errors import InputError
 
 WITHHELD_MARK: Final = "[withheld]"

@@ -20,7 +20,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from reviewdocs.pdfform._layout import (
+from reviewdocs.intake.form._layout import (
     FORM_ID,
     MARKER_FIELD,
     Field,

@@ -23,7 +23,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
 from reviewdocs.errors import InputError
-from reviewdocs.pdfform._layout import (
+from reviewdocs.intake.form._layout import (
     FORM_ID,
     FORM_ID_PREFIX,
     LIST_OF_OBJECTS,

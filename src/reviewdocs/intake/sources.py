@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Final, Literal
 
 from reviewdocs.errors import InputError
-from reviewdocs.inputs import MAX_BYTES
+from reviewdocs.intake.read import MAX_BYTES
 
 REVIEW_SUFFIXES: Final = (".json", ".pdf")
 JSONL_SUFFIXES: Final = (".jsonl", ".ndjson")
@@ -301,7 +301,7 @@ def _lists(node: Any) -> Any:
 def field_kinds() -> dict[str, str]:
     """Every input path (list items as ``#``) and its cell kind: ``boolean``, ``integer``,
     ``list`` (of text), ``lines`` (an address: list or text) or ``text``."""
-    from reviewdocs.schemas import json_schema
+    from reviewdocs.intake.schemas import json_schema
 
     kinds: dict[str, str] = {}
     _walk(json_schema(), "", kinds)

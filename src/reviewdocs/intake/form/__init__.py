@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviewdocs.outputs import write_atomic
-from reviewdocs.pdfform._layout import FORM_ID, field_values
-from reviewdocs.pdfform._read import read_form, read_form_bytes
-from reviewdocs.pdfform._write import form_bytes
+from reviewdocs.files import write_atomic
+from reviewdocs.intake.form._layout import FORM_ID, field_values
+from reviewdocs.intake.form._read import read_form, read_form_bytes
+from reviewdocs.intake.form._write import form_bytes
 
 __all__ = ["FORM_ID", "field_values", "form_bytes", "read_form", "read_form_bytes", "write_form"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from reviewdocs import _fields
+from reviewdocs.intake import fields as _fields
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -31,7 +31,7 @@ def schema_document(root: type[Schema]) -> dict[str, Any]:
     document.update(_object(root(), nullable=False))
     document["description"] = (
         "A Care Act 2014 review (spec section 2), schema_version 1. Generated from "
-        "reviewdocs.schemas; cross-field rules are checked by `reviewdocs validate`."
+        "reviewdocs.intake.schemas; cross-field rules are checked by `reviewdocs validate`."
     )
     return document
 

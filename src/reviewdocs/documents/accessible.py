@@ -22,8 +22,8 @@ from typing import Any
 
 from lxml import etree
 
-from . import codes
-from .errors import InputError, ReviewdocsError, TemplateError
+from reviewdocs import codes
+from reviewdocs.errors import InputError, ReviewdocsError, TemplateError
 
 MIN_FONT_PT = 16
 """Issue 6: every run of a large print copy is at least 16pt."""

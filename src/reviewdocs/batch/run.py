@@ -1,8 +1,8 @@
 """Produce the documents of many reviews: one bad record never stops the batch.
 
-``run_batch`` reads a source one record at a time (see :mod:`reviewdocs._sources`),
+``run_batch`` reads a source one record at a time (see :mod:`reviewdocs.intake.sources`),
 sends each record to a worker process that reads, validates, decides and produces it
-through :func:`reviewdocs.pipeline.produce`, and writes one row per record to
+through :func:`reviewdocs.disclosure.production.produce`, and writes one row per record to
 ``OUT/batch-report.csv`` in source order. The report is a journal while the batch
 runs (``batch-report.csv.part``, a row appended as each record finishes) and is
 renamed into place at the end, so a batch killed half-way still shows how far it got.
@@ -37,14 +37,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
-from reviewdocs._sources import Record, count_records, iter_records
 from reviewdocs.errors import InputError, ReviewdocsError
-from reviewdocs.outputs import output_name, safe_id, sha256_file
+from reviewdocs.files import output_name, safe_id, sha256_file
+from reviewdocs.intake.sources import Record, count_records, iter_records
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
-    from reviewdocs.register import EntryRow, Register
+    from reviewdocs.disclosure.register import EntryRow, Register
 
 REPORT_NAME: Final = "batch-report.csv"
 REPORT_COLUMNS: Final = ("id", "source", "status", "documents", "error")
@@ -148,7 +148,7 @@ def run_batch(
     records = iter_records(source)  # a broken CSV header fails here, before any output
     total = count_records(source) if progress is not None else None
     out_dir.mkdir(parents=True, exist_ok=True)
-    from reviewdocs.register import DEFAULT_NAME
+    from reviewdocs.disclosure.register import DEFAULT_NAME
 
     job = _Job(
         out_dir=out_dir,
@@ -275,7 +275,7 @@ class _Journal:
         entries = [entry for row in rows for entry in row.entries]
         if entries:
             if self._register is None:
-                from reviewdocs.register import Register
+                from reviewdocs.disclosure.register import Register
 
                 # As the workers': WAL survives a killed process, and the batch syncs
                 # everything once when it ends.
@@ -370,7 +370,7 @@ class _Worker:
         """The register, read here (what earlier runs produced, who owns a folder);
         the parent adds this worker's files to it (see ``_Journal``)."""
         if self._register is None:
-            from reviewdocs.register import Register
+            from reviewdocs.disclosure.register import Register
 
             self._register = Register(self.job.register_path, synchronous="NORMAL")
         return self._register
@@ -401,9 +401,9 @@ class _Worker:
             return ReportRow(review_id, record.source, "failed", error=message)
 
     def _validated(self, record: Record, raw: dict[str, Any], input_sha256: str) -> ReportRow:
-        from reviewdocs.decision import decide
-        from reviewdocs.pipeline import is_planned
-        from reviewdocs.schemas import validate_review
+        from reviewdocs.decision.rules import decide
+        from reviewdocs.disclosure.production import is_planned
+        from reviewdocs.intake.schemas import validate_review
 
         review = validate_review(raw, source=record.source)
         review_id = review["review"]["id"]
@@ -448,9 +448,9 @@ class _Worker:
         self, review: Mapping[str, Any], decision: Mapping[str, Any] | None
     ) -> list[_Planned]:
         """The files the record calls for, as ``produce`` will name them."""
-        from reviewdocs.accessible import plan_outputs
+        from reviewdocs.disclosure.production import check_documents, documents_for
         from reviewdocs.documents import compiled
-        from reviewdocs.pipeline import check_documents, documents_for
+        from reviewdocs.documents.accessible import plan_outputs
 
         job = self.job
         docs = list(job.documents) if job.documents else documents_for(review, decision)
@@ -497,8 +497,8 @@ class _Worker:
         answer: _Answer,
         folder: _Folder,
     ) -> None:
-        from reviewdocs.pipeline import produce
-        from reviewdocs.register import Deferred
+        from reviewdocs.disclosure.production import produce
+        from reviewdocs.disclosure.register import Deferred
 
         job = self.job
         leftovers = [True]
@@ -586,10 +586,10 @@ def _read(record: Record) -> tuple[dict[str, Any], str]:
     if record.kind == "raw":
         return record.payload, record.input_sha256
     if record.kind == "json":
-        from reviewdocs.inputs import parse_json
+        from reviewdocs.intake.read import parse_json
 
         return parse_json(record.payload, record.source), record.input_sha256
-    from reviewdocs.inputs import read_input
+    from reviewdocs.intake.read import read_input
 
     path = Path(record.payload)
     # Hashed before reading: if the file changes in between, the register holds the
@@ -966,11 +966,11 @@ def _start_method() -> str:
 def _prepare_for_workers(job: _Job) -> None:
     """Import what a worker needs and compile the batch's templates, once, before the
     workers are forked from this process."""
-    import reviewdocs.accessible
-    import reviewdocs.decision
-    import reviewdocs.pipeline
-    import reviewdocs.register
-    import reviewdocs.schemas  # noqa: F401  (imported for the workers to inherit)
+    import reviewdocs.decision.rules
+    import reviewdocs.disclosure.production
+    import reviewdocs.disclosure.register
+    import reviewdocs.documents.accessible
+    import reviewdocs.intake.schemas  # noqa: F401  (imported for the workers to inherit)
     from reviewdocs.documents import compiled
 
     if job.documents and not job.dry_run:

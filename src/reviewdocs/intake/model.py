@@ -1,9 +1,4 @@
-"""The review input (spec section 2): marshmallow schemas, validation, JSON Schema.
-
-``validate_review`` returns the complete validated dict described in
-docs/architecture.md ("The validated review"), or raises ``InputError`` with
-every problem at once: field errors from the schemas below and the cross-field
-rules of ``_crossfield`` together.
+"""The shape of the review input (spec section 2) as marshmallow schemas.
 
 Required or optional follows what depends on the answer: ids, names, the
 subject's reference and address (letters go there), and every findings boolean
@@ -12,17 +7,12 @@ subject's reference and address (letters go there), and every findings boolean
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
-from marshmallow import ValidationError, fields, missing, validate
+from marshmallow import fields, missing, validate
 
 from reviewdocs import codes
-from reviewdocs._crossfield import check_rules
-from reviewdocs._fastload import Declined, compile_schema
-from reviewdocs._fields import (
+from reviewdocs.intake.fields import (
     LIST_MAX,
     Address,
     Bool,
@@ -37,7 +27,7 @@ from reviewdocs._fields import (
     TextList,
     Version,
 )
-from reviewdocs.errors import InputError
+from reviewdocs.intake.jsonschema import leaf_paths
 
 SCHEMA_VERSION = 1
 
@@ -268,7 +258,7 @@ class SharingSchema(StrictSchema):
     recipients = Items(RecipientSchema)
 
 
-def _empty_decision() -> dict[str, Any]:
+def empty_decision() -> dict[str, Any]:
     return {
         "outcome": None,
         "rationale": None,
@@ -277,7 +267,7 @@ def _empty_decision() -> dict[str, Any]:
     }
 
 
-def _empty_sharing() -> dict[str, Any]:
+def empty_sharing() -> dict[str, Any]:
     return {"consent_to_share": None, "recipients": []}
 
 
@@ -295,113 +285,10 @@ class ReviewInputSchema(StrictSchema):
     # Required for a completed review by a cross-field rule; absent when planned.
     findings = _optional(FindingsSchema)
     narrative = fields.Nested(NarrativeSchema, load_default=dict)
-    decision = fields.Nested(DecisionSchema, load_default=_empty_decision, allow_none=True)
-    sharing = fields.Nested(SharingSchema, load_default=_empty_sharing, allow_none=True)
-
-
-_REVIEW_SCHEMA: Final = ReviewInputSchema()
-"""One instance for every call: the schemas keep no state between loads, and building
-one instantiates every nested schema again (most of a record's validation time)."""
-
-_FAST_LOAD: Final = compile_schema(_REVIEW_SCHEMA)
-"""``_REVIEW_SCHEMA.load`` for a valid input, in a quarter of the time; it declines
-anything else, which marshmallow then loads and explains (see _fastload)."""
-
-
-def validate_review(raw: object, *, source: str | None = None) -> dict[str, Any]:
-    """The validated, complete review, or ``InputError`` listing every problem.
-
-    Field errors and cross-field errors are collected together, each under its
-    dotted input path (list items by index: ``participants.0.name``).
-    """
-    if not isinstance(raw, Mapping):
-        raise InputError(
-            f"The review must be a JSON object (named fields in {{ }}), not {_json_kind(raw)}.",
-            source=source,
-        )
-    errors: dict[str, list[str]] = {}
-    try:
-        if _FAST_LOAD is None:
-            raise Declined
-        review: dict[str, Any] = _FAST_LOAD(raw)
-    except Declined:
-        try:
-            review = _REVIEW_SCHEMA.load(raw)
-        except ValidationError as err:
-            _flatten(err.messages, "", errors)
-            review = err.valid_data if isinstance(err.valid_data, dict) else {}
-    # null for these objects means "not given": the shape stays the same for templates.
-    if review.get("decision") is None:
-        review["decision"] = _empty_decision()
-    if review.get("sharing") is None:
-        review["sharing"] = _empty_sharing()
-    for path, message in check_rules(review, errors):
-        errors.setdefault(path, []).append(message)
-    if errors:
-        raise InputError(errors, source=source)
-    return review
-
-
-def _flatten(messages: Any, prefix: str, out: dict[str, list[str]]) -> None:
-    """marshmallow's nested error dict -> ``{dotted.path: [messages]}``."""
-    if isinstance(messages, Mapping):
-        for key, value in messages.items():
-            if key == "_schema":
-                path = prefix or "_schema"
-            else:
-                path = f"{prefix}.{shown_key(key)}" if prefix else shown_key(key)
-            _flatten(value, path, out)
-    elif isinstance(messages, list):
-        for message in messages:
-            _flatten(message, prefix, out)
-    else:
-        out.setdefault(prefix or "_schema", []).append(str(messages))
-
-
-def shown_key(key: object, limit: int = 60) -> str:
-    """A key of the input as it can be shown on one line of an error message.
-
-    An unknown key is the user's text: a line break or control character in it would
-    break the ``path: message`` line, and a huge one would bury every other error.
-    """
-    text = str(key)
-    if not text.isprintable():
-        text = json.dumps(text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _json_kind(value: object) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if value is None:
-        return "null"
-    return type(value).__name__
-
-
-def json_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of the review input, generated from the schemas above."""
-    from reviewdocs._jsonschema import schema_document
-
-    return schema_document(ReviewInputSchema)
+    decision = fields.Nested(DecisionSchema, load_default=empty_decision, allow_none=True)
+    sharing = fields.Nested(SharingSchema, load_default=empty_sharing, allow_none=True)
 
 
 def input_paths() -> set[str]:
     """Every leaf path of the input, list items as ``participants[].name``."""
-    from reviewdocs._jsonschema import leaf_paths
-
     return leaf_paths(ReviewInputSchema)
-
-
-def main() -> None:
-    """``python -m reviewdocs.schemas``: print the JSON Schema (``make schema`` commits it)."""
-    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
-
-
-if __name__ == "__main__":
-    main()

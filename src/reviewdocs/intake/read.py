@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewdocs.errors import InputError
-from reviewdocs.schemas import shown_key, validate_review
+from reviewdocs.intake.schemas import shown_key, validate_review
 
 MAX_BYTES = 10 * 1024 * 1024
 """A review is a few kilobytes; anything this big is the wrong file or hostile."""
@@ -85,7 +85,7 @@ def _parse(path: Path, data: bytes) -> dict[str, Any]:
 
 def _read_pdf(path: Path, data: bytes) -> dict[str, Any]:
     # The bytes already read (within the size limit) are parsed; the file is not read twice.
-    from reviewdocs.pdfform import read_form_bytes
+    from reviewdocs.intake.form import read_form_bytes
 
     try:
         return read_form_bytes(data, source=str(path))
