@@ -102,7 +102,16 @@ BAD_FILES = [
         "Not valid JSON: Expecting property name enclosed in double quotes at line 3, column 14.",
         id="truncated",
     ),
-    pytest.param(_file(b'{"a": 1,}'), "line 1, column 9", id="trailing-comma"),
+    pytest.param(
+        _file(b'{"a": 1,}'),
+        "Not valid JSON: a comma before a closing bracket at line 1, column 8; remove the comma.",
+        id="trailing-comma",
+    ),
+    pytest.param(
+        _file(b'{"a": [1, 2,\n  ]}'),
+        "a comma before a closing bracket at line 1, column 12;",
+        id="trailing-comma-in-a-list",
+    ),
     pytest.param(
         _file('{"name": "Zoë"}'.encode("latin-1")),
         "Not UTF-8 text: byte 0xeb at line 1, column 13;",

@@ -115,9 +115,7 @@ def parse_json(data: bytes, source: str) -> dict[str, Any]:
     try:
         raw = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
-        raise InputError(
-            f"Not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}.", source=source
-        ) from None
+        raise InputError(_json_problem(text, err), source=source) from None
     except _RefusedJSONError as err:
         raise InputError(str(err), source=source) from None
     except RecursionError:
@@ -131,6 +129,33 @@ def parse_json(data: bytes, source: str) -> dict[str, Any]:
             source=source,
         )
     return raw
+
+
+def _json_problem(text: str, err: json.JSONDecodeError) -> str:
+    """The decoder's complaint in plain words, the same on every Python: a comma before a
+    closing bracket (what a hand-edited file most often has) is named as such, at the
+    comma, where Python 3.11 blamed the bracket and 3.13 the comma."""
+    comma = _trailing_comma(text, err.pos)
+    if comma is None:
+        return f"Not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}."
+    line = text.count("\n", 0, comma) + 1
+    column = comma - text.rfind("\n", 0, comma)
+    return (
+        f"Not valid JSON: a comma before a closing bracket at line {line}, column {column}; "
+        "remove the comma."
+    )
+
+
+def _trailing_comma(text: str, pos: int) -> int | None:
+    """Where the comma is, when the error is a comma followed only by space and a closing
+    ``}`` or ``]``."""
+    if pos < len(text) and text[pos] == ",":
+        after = text[pos + 1 :].lstrip()
+        return pos if after[:1] in ("}", "]") and after else None
+    if pos < len(text) and text[pos] in "}]":
+        before = text[:pos].rstrip()
+        return len(before) - 1 if before.endswith(",") else None
+    return None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
