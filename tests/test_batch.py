@@ -772,21 +772,45 @@ def test_every_reported_record_is_in_the_register_while_the_batch_runs(
     assert max(checked) > 0, "the journal was never written while the batch ran"
 
 
+_START_METHOD_WITH = {
+    "no-other-thread": "",
+    "a-threading-thread": "import threading; threading.Thread(target=lock.acquire).start()",
+    # Invisible to threading.active_count(), as a C library's thread would be.
+    "a-low-level-thread": "import _thread; _thread.start_new_thread(lock.acquire, ())",
+}
+
+
+@pytest.mark.parametrize(
+    ("started", "expected"),
+    [
+        pytest.param("no-other-thread", "fork", id="no-other-thread"),
+        pytest.param("a-threading-thread", "spawn", id="a-threading-thread"),
+        pytest.param("a-low-level-thread", "spawn", id="a-low-level-thread"),
+    ],
+)
 def test_workers_are_forked_only_from_a_process_without_other_threads(
-    monkeypatch: pytest.MonkeyPatch,
+    started: str, expected: str
 ) -> None:
+    """Never fork from a process with threads: a child can inherit a lock held by one
+    and wait on it for ever. Each case runs in a fresh interpreter, whose threads we know."""
+    if sys.platform != "linux":
+        expected = "spawn"
+    code = (
+        "import _thread; lock = _thread.allocate_lock(); lock.acquire()\n"
+        f"{_START_METHOD_WITH[started]}\n"
+        "from reviewdocs.batch.pool import start_method; print(start_method())\n"
+        "lock.release()"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "REVIEWDOCS_BATCH_START"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.stdout.strip().splitlines()[-1:] == [expected], done.stderr
+
+
+def test_spawn_can_be_forced(monkeypatch: pytest.MonkeyPatch) -> None:
     from reviewdocs.batch.pool import start_method
 
-    monkeypatch.delenv("REVIEWDOCS_BATCH_START", raising=False)
-    assert start_method() == ("fork" if sys.platform == "linux" else "spawn")
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert start_method() == "spawn"
-    finally:
-        stop.set()
-        other.join()
     monkeypatch.setenv("REVIEWDOCS_BATCH_START", "spawn")
     assert start_method() == "spawn"
 

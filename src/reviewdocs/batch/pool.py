@@ -241,13 +241,22 @@ class _Pool:
 
 def start_method() -> str:
     """``fork`` on Linux when this process runs no other thread, else ``spawn``
-    (``REVIEWDOCS_BATCH_START=spawn`` forces spawning, to compare or to rule it out)."""
-    import threading
+    (``REVIEWDOCS_BATCH_START=spawn`` forces spawning, to compare or to rule it out).
 
+    Threads are counted by the kernel, not by ``threading``: a thread started by a C
+    library or by ``_thread`` is invisible to ``threading.active_count()`` yet can hold a
+    lock that a forked child would then wait on for ever (Python 3.12 warns of it)."""
     chosen = os.environ.get("REVIEWDOCS_BATCH_START", "")
-    if chosen == "spawn" or sys.platform != "linux" or threading.active_count() > 1:
+    if chosen == "spawn" or sys.platform != "linux" or _os_threads() > 1:
         return "spawn"
     return "fork"
+
+
+def _os_threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # no /proc: assume the worst
+        return 2
 
 
 def _prepare_for_workers(job: Job) -> None:
