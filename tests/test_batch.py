@@ -57,7 +57,7 @@ def _folder_of(
 
 
 def _report(out: Path) -> list[dict[str, str]]:
-    with (out / REPORT_NAME).open(encoding="utf-8", newline="") as fh:
+    with (out / REPORT_NAME).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -520,7 +520,7 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert not (out / REPORT_NAME).exists(), "the batch finished before it could be killed"
-    with journal.open(encoding="utf-8", newline="") as fh:
+    with journal.open(encoding="utf-8-sig", newline="") as fh:
         journaled = [row["id"] for row in csv.DictReader(fh)]
     assert len(journaled) >= 20
 
@@ -753,7 +753,7 @@ def test_every_reported_record_is_in_the_register_while_the_batch_runs(
     def progress(_total: int | None) -> Any:
         def each(_row: ReportRow) -> None:
             journal = out / (REPORT_NAME + ".part")
-            with journal.open(encoding="utf-8", newline="") as fh:
+            with journal.open(encoding="utf-8-sig", newline="") as fh:
                 reported = [row["documents"] for row in csv.DictReader(fh)]
             with Register(out / "register.sqlite") as register:
                 registered = {entry.path for entry in register.entries()}
