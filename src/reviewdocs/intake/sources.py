@@ -212,7 +212,7 @@ def _csv_rows(path: Path) -> tuple[list[_Column], Iterator[Row]]:
     if header.cells is None:
         raise InputError(f"The header row (row 1): {header.problem}", source=str(path))
     columns = _columns(header.cells, str(path))
-    names.extend(".".join(str(part) for part in column.path) for column in columns)
+    names.extend(column.name for column in columns)
     return columns, reader
 
 
@@ -222,7 +222,7 @@ def _csv_count(path: Path) -> int:
 
 
 def _csv_records(path: Path, columns: list[_Column], reader: Iterator[Row]) -> Iterator[Record]:
-    names = [".".join(str(part) for part in column.path) for column in columns]
+    names = [column.name for column in columns]
     for row in reader:
         where = f"{path} row {row.number}" + (" (continued)" if row.continued else "")
         if row.cells is None:
@@ -257,6 +257,8 @@ def _csv_records(path: Path, columns: list[_Column], reader: Iterator[Row]) -> I
 class _Column:
     path: tuple[str | int, ...]
     kind: str
+    name: str = ""
+    """The dotted path as messages name it: ``participants.0.name``."""
 
 
 def _columns(header: list[str], source: str) -> list[_Column]:
@@ -293,7 +295,7 @@ def _columns(header: list[str], source: str) -> list[_Column]:
                 "field; keep one."
             )
         seen.setdefault(parts, number)
-        columns.append(_Column(parts, kind or "text"))
+        columns.append(_Column(parts, kind or "text", name))
     if problems:
         raise InputError(problems, source=source)
     return columns
@@ -317,11 +319,12 @@ def row_to_raw(
     notes: list[str] = []
     problems: list[tuple[str, str]] = []
     for column, cell in zip(columns, cells, strict=False):
-        name = ".".join(str(part) for part in column.path)
+        if not cell or cell.isspace():
+            continue  # an empty cell is a missing field
         try:
-            value = _cell_value(cell, column.kind, name, notes)
+            value = _cell_value(cell, column.kind, column.name, notes)
         except _Refused as refused:
-            problems.append((name, str(refused)))
+            problems.append((column.name, str(refused)))
             continue
         if value is not None:
             _put(raw, column.path, value)
@@ -411,6 +414,8 @@ def _check_letters(text: str) -> None:
     """Refuse text garbled by a change of encoding (a UTF-8 file opened as ANSI and saved
     again: ``ZoÃ« BrontÃ«``), which would be printed as it is, and a byte the file's
     encoding has no letter for."""
+    if text.isascii():
+        return
     if "\ufffd" in text:
         raise _Refused(
             f"A character of {shown(text)} is not a letter in the file's encoding: {SAVE_AS}."
