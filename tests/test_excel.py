@@ -568,3 +568,26 @@ def test_five_thousand_rows_with_a_stray_quote_through_the_cli(tmp_path: Path) -
     assert len(report(out)) == 5_000
     assert sum(1 for _ in out.glob(f"XL-*/{LETTER}")) == 4_999
     print(f"5,000 rows through the CLI: {seconds:.1f} s")
+
+
+# -- the examples in samples/excel ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["letters-semicolon", "letters-windows-1252", "letters-as-typed"])
+def test_the_excel_samples_give_the_letters_of_letters_csv(tmp_path: Path, name: str) -> None:
+    sample = SAMPLES / "excel" / f"{name}.csv"
+    result = run(sample, tmp_path / name)
+    assert (result.produced, result.failed) == (5, 0), report(tmp_path / name)
+    run(LETTERS_CSV, tmp_path / "plain")
+    # The fourth person's letters (no cell of theirs changed, dates typed day first in
+    # letters-as-typed) are word for word the plain sample's.
+    for letter in (LETTER, "review_delay_letter.docx"):
+        assert letter_text(tmp_path / name / "CS-2027-0104" / letter) == letter_text(
+            tmp_path / "plain" / "CS-2027-0104" / letter
+        )
+    first = letter_text(tmp_path / name / "CS-2027-0101" / LETTER)
+    if name == "letters-windows-1252":
+        assert "Renée Côté" in first
+    if name == "letters-as-typed":
+        assert "EX8 2QT" in first.splitlines()
+        assert "Telephone: 01632960260" in first
