@@ -591,3 +591,26 @@ def test_the_excel_samples_give_the_letters_of_letters_csv(tmp_path: Path, name:
     if name == "letters-as-typed":
         assert "EX8 2QT" in first.splitlines()
         assert "Telephone: 01632960260" in first
+
+
+def test_blank_rows_after_a_broken_row_are_blank_rows(tmp_path: Path) -> None:
+    path = tmp_path / "letters.csv"
+    path.write_text(
+        'review.id,subject.name,subject.reference\r\nA-1,"Ann,R1\r\n\r\nA-3,Cy,R3\r\n', "utf-8"
+    )
+    records = list(iter_records(path))
+    assert [(r.source.rsplit(" ", 1)[-1], r.kind) for r in records] == [
+        ("2", "error"),
+        ("4", "raw"),
+    ]
+
+
+def test_utf16_without_its_bom_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "letters.csv"
+    path.write_bytes("review.id\tsubject.name\r\nA-1\tAnn\r\n".encode("utf-16-le"))
+    with pytest.raises(Exception) as caught:
+        list(iter_records(path))
+    assert str(caught.value) == (
+        f"{path}: The file holds NUL bytes, as UTF-16 text without its byte order mark does: "
+        "save the spreadsheet as 'CSV UTF-8 (comma delimited)'."
+    )

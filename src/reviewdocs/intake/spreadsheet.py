@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from reviewdocs.errors import InputError
+
 CELL_LIMIT: Final = csv.field_size_limit()
 """The csv module's limit on one cell (131,072 characters); the longest text a review
 takes is 20,000, so a cell over this is a broken quote or the wrong file."""
@@ -64,6 +66,13 @@ def sniff(path: Path) -> CsvFormat:
         head = fh.read(4)
         encoding = next((name for bom, name in _BOMS if head.startswith(bom)), None)
         if encoding is None:
+            fh.seek(0)
+            if b"\x00" in fh.read(4096):
+                raise InputError(
+                    "The file holds NUL bytes, as UTF-16 text without its byte order mark "
+                    f"does: {SAVE_AS}.",
+                    source=str(path),
+                )
             fh.seek(0)
             encoding = "utf-8" if _is_utf8(fh) else "cp1252"
     with _text(path, encoding) as text:
@@ -142,7 +151,7 @@ def rows(path: Path, fmt: CsvFormat, names: list[str] | None = None) -> Iterator
                 cells, error = None, str(err)
                 reader = csv.reader(lines, delimiter=fmt.delimiter, strict=True)
             taken = lines.taken
-            if broken and (cells is None or _misshapen(cells, names)):
+            if broken and (cells is None or (_misshapen(cells, names) and any(cells))):
                 # Rather the rest of the broken row (a cell's second line) than a row:
                 # shown, so that nothing is lost unsaid, but not numbered as a row.
                 lines.put_back(taken[1:])
