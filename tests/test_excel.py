@@ -614,3 +614,13 @@ def test_utf16_without_its_bom_is_named(tmp_path: Path) -> None:
         f"{path}: The file holds NUL bytes, as UTF-16 text without its byte order mark does: "
         "save the spreadsheet as 'CSV UTF-8 (comma delimited)'."
     )
+
+
+def test_a_refused_cell_is_reported_with_the_rows_other_problems(tmp_path: Path) -> None:
+    rows = people(1, **{"review.document_date": "12/11/26", "subject.has_capacity": "maybe"})
+    out = tmp_path / "out"
+    assert run(write_csv(tmp_path / "letters.csv", rows), out).failed == 1
+    assert failed(out) == {
+        "2": "review.document_date: Not a date: use 31/12/2026 or 2026-12-31, got '12/11/26'.; "
+        "subject.has_capacity: Not a valid boolean."
+    }

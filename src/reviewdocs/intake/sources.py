@@ -65,7 +65,7 @@ class Record:
     ``input_sha256`` is known for ``json`` and ``raw`` records; a file is hashed
     when the worker reads it. A CSV row also carries ``notes`` (what was read
     differently from how it was typed: ``ex24bb`` as ``EX2 4BB``) and ``problems``
-    (cells refused, as ``(path, message)``: see ``row_problems``).
+    (cells refused, as ``(path, message)``: see ``validate_record``).
     """
 
     source: str
