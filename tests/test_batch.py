@@ -866,6 +866,44 @@ def test_workers_stop_when_the_batch_process_is_killed(tmp_path: Path, example_r
             os.killpg(process.pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_stop_without_a_traceback_when_the_batch_process_is_killed(
+    tmp_path: Path, example_raw
+) -> None:
+    """A worker finds its parent gone as a reset or broken pipe as often as an end of
+    file: either way it stops quietly, printing nothing on the terminal they share."""
+    src = _folder_of(tmp_path, example_raw, "CR-Q", 400)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("REVIEWDOCS_BATCH_START", None)
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_BATCH, str(src), str(out)],
+            env=env,
+            start_new_session=True,
+            stderr=stderr,
+        )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.glob("CR-Q-*/*.docx"))) < 5:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        workers = _children(process.pid)
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers), "a worker outlived its batch"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert errors.read_text(encoding="utf-8", errors="replace") == ""
+
+
 _ID_TEXT = st.text(alphabet='AZaz09_/-. é\\"', min_size=0, max_size=70)
 
 

@@ -1,7 +1,7 @@
-"""The codes of the product contract (../shared/spec/README.md sections 3 and 4).
+"""The codes of the product contract (docs/contract.md sections 3 and 4).
 
 Other programs depend on these strings: never rename or drop one.
-The rule behind each action and where-relevant section lives in ``decision.py``.
+The rule behind each action and where-relevant section lives in ``reviewdocs.decision``.
 """
 
 from __future__ import annotations

@@ -72,16 +72,22 @@ def _worker_main(
     worker = Worker(job, claim)
     try:
         while True:
+            # The parent gone shows as an end of file, or, on the socket pair a pipe is,
+            # as a reset or broken pipe: any of them stops the worker quietly (a
+            # traceback would land on the terminal the batch was started from).
             try:
                 message = _get(conn)
-            except EOFError:  # the parent died: stop after the record in hand
+            except (EOFError, OSError):  # the parent died: stop after the record in hand
                 return
             if message is None:
                 return
             current, record, told = message
             claimed = False
             row = worker.process(record)
-            _put(conn, ("row", current, row, claimed))
+            try:
+                _put(conn, ("row", current, row, claimed))
+            except OSError:  # the parent died while the record was in hand
+                return
     finally:
         worker.close()
 

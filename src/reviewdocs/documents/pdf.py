@@ -7,7 +7,7 @@ it for every document after that; a batch gives each worker process its own
 
 LibreOffice's Python bridge (python3-uno) exists only for the system Python, so
 the bridge runs in ``_uno_worker.py`` under ``/usr/bin/python3`` and we talk to it
-in JSON lines. The PDF is what 002 "provided in a format that is accessible to
+in JSON lines. The PDF is what 003 "provided in a format that is accessible to
 them" needs from a file a screen reader opens: tagged (PDF/UA flag), with its
 headings and table header cells in the structure tree, a title, the language
 (en-GB), and embedded fonts.
