@@ -277,7 +277,11 @@ def render(
 @_font_size_option
 @_date_option
 @_register_option
-@click.option("--dry-run", is_flag=True, help="Validate and decide every record; produce nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Validate, decide and render every record in memory; write nothing but the report.",
+)
 def batch(
     source: Path,
     out_dir: Path,
