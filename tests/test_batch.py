@@ -57,7 +57,7 @@ def _folder_of(
 
 
 def _report(out: Path) -> list[dict[str, str]]:
-    with (out / REPORT_NAME).open(encoding="utf-8", newline="") as fh:
+    with (out / REPORT_NAME).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -205,9 +205,13 @@ def _csv_with(tmp_path: Path, changes: dict[str, str]) -> Path:
     [
         ({"subject.has_capacity": "maybe"}, "subject.has_capacity: Not a valid boolean"),
         ({"subject.name": "   "}, "subject.name:"),
-        ({"review.delay.next_contact_by": "18/12/2026"}, "review.delay.next_contact_by:"),
+        (
+            {"review.delay.next_contact_by": "18/12/26"},
+            "review.delay.next_contact_by: Not a date: use 31/12/2026 or 2026-12-31, got "
+            "'18/12/26'.",
+        ),
     ],
-    ids=["yes-no-word", "empty-cell-is-missing", "date-not-iso"],
+    ids=["yes-no-word", "empty-cell-is-missing", "date-two-digit-year"],
 )
 def test_csv_cell_problems_name_the_column(tmp_path: Path, changes, expected) -> None:
     out = tmp_path / "out"
@@ -244,19 +248,18 @@ def test_csv_list_items_take_their_index(tmp_path: Path) -> None:
     assert row["error"] == "participants.1.name: Missing data for required field."
 
 
-def test_csv_row_that_is_not_utf8_fails_alone(tmp_path: Path) -> None:
+def test_csv_that_is_not_utf8_is_read_as_windows_1252(tmp_path: Path) -> None:
     good = LETTERS_CSV.read_bytes()
     lines = good.split(b"\n")
-    lines[1] = lines[1].replace(b"Margaret", b"Marg\xe9ret")  # Latin-1, as old Excel saves
+    lines[1] = lines[1].replace(b"Margaret", b"Marg\xe9ret")  # Windows-1252, as Excel saves
     path = tmp_path / "letters.csv"
     path.write_bytes(b"\n".join(lines))
     out = tmp_path / "out"
-    result = run_batch(path, out, jobs=1, dry_run=True)
-    rows = _report(out)
-    assert rows[0]["status"] == "failed"
-    assert "Not UTF-8 text on line 2" in rows[0]["error"]
-    assert "CSV UTF-8" in rows[0]["error"]
-    assert result.valid == 4
+    result = run_batch(path, out, jobs=1)
+    assert result.produced == 5, _report(out)
+    letter = _text(out / "CS-2027-0101" / "review_information_letter.docx")
+    assert "Margéret O'Neill" in letter
+    assert "CSV read as Windows-1252" in result.summary()
 
 
 def test_csv_row_with_more_cells_than_columns_is_reported(tmp_path: Path) -> None:
@@ -266,7 +269,10 @@ def test_csv_row_with_more_cells_than_columns_is_reported(tmp_path: Path) -> Non
     run_batch(path, out, jobs=1, dry_run=True)
     [row] = _report(out)
     assert row["status"] == "failed"
-    assert "3 cells but the header names 2 columns" in row["error"]
+    assert row["error"] == (
+        "Column C holds 'Smith', beyond the last named column (subject.name (column B)): "
+        "is a comma missing from quotes? Put the value under a named column or delete it."
+    )
 
 
 def test_csv_header_naming_no_input_field_stops_before_anything_is_written(
@@ -520,7 +526,7 @@ def test_a_batch_killed_half_way_finishes_on_the_next_run_with_each_file_once(
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert not (out / REPORT_NAME).exists(), "the batch finished before it could be killed"
-    with journal.open(encoding="utf-8", newline="") as fh:
+    with journal.open(encoding="utf-8-sig", newline="") as fh:
         journaled = [row["id"] for row in csv.DictReader(fh)]
     assert len(journaled) >= 20
 
@@ -753,7 +759,7 @@ def test_every_reported_record_is_in_the_register_while_the_batch_runs(
     def progress(_total: int | None) -> Any:
         def each(_row: ReportRow) -> None:
             journal = out / (REPORT_NAME + ".part")
-            with journal.open(encoding="utf-8", newline="") as fh:
+            with journal.open(encoding="utf-8-sig", newline="") as fh:
                 reported = [row["documents"] for row in csv.DictReader(fh)]
             with Register(out / "register.sqlite") as register:
                 registered = {entry.path for entry in register.entries()}

@@ -81,8 +81,28 @@ def test_what_the_short_path_must_settle_as_marshmallow_does(example_raw: dict[s
 
 
 @pytest.mark.parametrize(
+    ("where", "value", "stored"),
+    [
+        pytest.param(("subject", "postcode"), "ex24bb", "EX2 4BB", id="postcode-lower-case"),
+        pytest.param(("subject", "postcode"), " sw1a  1aa", "SW1A 1AA", id="postcode-spaces"),
+        pytest.param(("subject", "phone"), "1632960000", "01632960000", id="phone-lost-its-0"),
+        pytest.param(("subject", "phone"), "01632 960 000", "01632 960 000", id="phone-as-typed"),
+    ],
+)
+def test_a_spreadsheets_postcode_or_phone_is_stored_as_marshmallow_stores_it(
+    example_raw: dict[str, Any], where: tuple[str, ...], value: str, stored: str
+) -> None:
+    raw = copy.deepcopy(example_raw)
+    raw[where[0]][where[1]] = value
+    assert _check_rule(raw) == "loaded"
+    assert FAST(raw)[where[0]][where[1]] == stored  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
     ("where", "value"),
     [
+        (("subject", "postcode"), "EX2"),
+        (("subject", "phone"), "7.7009E+09"),
         (("review", "id"), "CR 1"),  # the id pattern
         (("review", "id"), "CR-1\n"),
         (("review", "plan_type"), "support_plan"),  # not a code
@@ -119,7 +139,7 @@ def test_the_short_path_declines_what_marshmallow_refuses(
     [
         (("review", "id"), 64),
         (("subject", "name"), 200),
-        (("subject", "postcode"), 20),
+        (("subject", "phone"), 200),
         (("subject", "reference"), 64),
         (("review", "local_authority", "complaints_contact"), 1_000),
         (("subject", "communication_needs"), 2_000),
@@ -195,6 +215,13 @@ _HOSTILE = st.one_of(
             "no_change",
             "CR-1/2",
             unicodedata.normalize("NFD", "Zoë"),
+            # what a spreadsheet does to postcodes and phone numbers
+            "ex24bb",
+            " sw1a  1aa ",
+            "EX2",
+            "1632960000",
+            "7.7009E+09",
+            "01632 960 000",
         ]
     ),
     st.text(max_size=30),

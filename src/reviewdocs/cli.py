@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -277,7 +277,11 @@ def render(
 @_font_size_option
 @_date_option
 @_register_option
-@click.option("--dry-run", is_flag=True, help="Validate and decide every record; produce nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Validate, decide and render every record in memory; write nothing but the report.",
+)
 def batch(
     source: Path,
     out_dir: Path,
@@ -482,11 +486,10 @@ def register_export(register_path: Path, csv_path: str) -> None:
     from reviewdocs.disclosure.register import Register
 
     _require_file(register_path)
-    with (
-        Register(register_path) as register,
-        click.open_file(csv_path, "w", atomic=csv_path != "-") as fh,
-    ):
-        register.export_csv(fh)
+    # A file is written for Excel (BOM, owner-only); standard output takes the rows as they are.
+    out: IO[str] | Path = sys.stdout if csv_path == "-" else Path(csv_path)
+    with Register(register_path) as register:
+        register.export_csv(out)
 
 
 def _require_file(path: Path) -> None:

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import IO
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -22,6 +23,27 @@ def safe_id(value: str) -> str:
     cleaned = _UNSAFE.sub("_", value.replace("/", "_"))
     # A leading dot would hide the file, and "." or ".." would escape the folder.
     return cleaned.lstrip(".") or "_"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A cell that a spreadsheet shows as text: one starting ``=`` (or ``+ - @``, a tab
+    or a carriage return) would otherwise be run as a formula. Names and ids come from
+    case records."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def open_csv_for_excel(path: Path) -> IO[str]:
+    """A CSV file to write as Excel reads it: UTF-8 with a BOM (without one, Excel shows
+    accented names garbled) and CRLF line ends (the csv module's own), readable by its
+    owner only (0600: our CSVs name the people reviewed)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o600)
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, 0o600)  # an older file of that name keeps its mode through O_CREAT
+    return open(fd, "w", encoding="utf-8-sig", newline="")
 
 
 def output_name(

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final, Literal
 
 from reviewdocs.errors import ReviewdocsError
+from reviewdocs.files import open_csv_for_excel, spreadsheet_cell
 
 if TYPE_CHECKING:
     from reviewdocs.disclosure.register import EntryRow, Register
 
 REPORT_NAME: Final = "batch-report.csv"
-REPORT_COLUMNS: Final = ("id", "source", "status", "documents", "error")
+REPORT_COLUMNS: Final = ("id", "source", "status", "documents", "error", "notes")
 
 Status = Literal["produced", "skipped", "failed", "valid"]
 
@@ -38,6 +39,9 @@ class ReportRow:
     status: Status
     documents: tuple[str, ...] = ()
     error: str = ""
+    notes: tuple[str, ...] = ()
+    """What was read differently from how it was typed (``ex24bb`` as ``EX2 4BB``) and
+    the decision's warnings: worth a look, but nothing that stopped the record."""
     entries: tuple[EntryRow, ...] = field(default=(), repr=False)
 
 
@@ -47,6 +51,8 @@ class BatchResult:
 
     report: Path
     dry_run: bool = False
+    source_note: str = ""
+    """How a CSV source was read (its encoding and delimiter), said in the summary."""
     produced: int = 0
     skipped: int = 0
     valid: int = 0
@@ -72,14 +78,14 @@ class BatchResult:
             done = f"{self.valid} valid, {self.failed} failed (dry run: nothing produced)"
         else:
             done = f"{self.produced} produced, {self.skipped} skipped, {self.failed} failed"
-        return f"{self.total} record(s): {done}. Report: {self.report}"
-
-
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+        read = f" CSV {self.source_note}." if self.source_note else ""
+        return f"{self.total} record(s): {done}.{read} Report: {self.report}"
 
 
 class Report:
-    """The report, appended row by row to a journal, renamed into place when complete."""
+    """The report, appended row by row to a journal, renamed into place when complete.
+
+    Written for Excel (``open_csv_for_excel``), with the formula guard on every cell."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -87,7 +93,7 @@ class Report:
         self._fh: IO[str] | None = None
 
     def __enter__(self) -> Report:
-        self._fh = self.journal.open("w", encoding="utf-8", newline="")
+        self._fh = open_csv_for_excel(self.journal)
         self._writer = csv.writer(self._fh)
         self._writer.writerow(REPORT_COLUMNS)
         return self
@@ -95,10 +101,15 @@ class Report:
     def write(self, rows: Sequence[ReportRow]) -> None:
         assert self._fh is not None
         for row in rows:
-            cells = (row.id, row.source, row.status, ";".join(row.documents), row.error)
-            # Names and ids come from case records: a cell starting "=" must not become
-            # a formula when the report is opened in a spreadsheet.
-            self._writer.writerow(["'" + c if c.startswith(_FORMULA_START) else c for c in cells])
+            cells = (
+                row.id,
+                row.source,
+                row.status,
+                ";".join(row.documents),
+                row.error,
+                "; ".join(row.notes),
+            )
+            self._writer.writerow([spreadsheet_cell(cell) for cell in cells])
         # Flushed at once so that a killed batch leaves a journal of what it finished.
         self._fh.flush()
 

@@ -29,7 +29,7 @@ from reviewdocs.batch.pool import cores, run_pool
 from reviewdocs.batch.progress import ProgressFactory, terminal_progress
 from reviewdocs.batch.report import REPORT_NAME, BatchResult, Journal, Report, ReportRow
 from reviewdocs.batch.worker import Job, Worker
-from reviewdocs.intake.sources import Record, count_records, iter_records
+from reviewdocs.intake.sources import Record, count_records, describe_source, iter_records
 
 __all__ = ["BatchResult", "ReportRow", "run_batch", "terminal_progress"]
 
@@ -48,7 +48,8 @@ def run_batch(
     register_path: Path | None = None,
     progress: ProgressFactory | None = None,
 ) -> BatchResult:
-    """Produce (or with ``dry_run`` only validate and decide) every record of ``source``.
+    """Produce every record of ``source`` (or with ``dry_run`` read, validate, decide and
+    render each one in memory, writing nothing but the report).
 
     ``jobs``: worker processes (default: one per core; 1 runs in this process).
     Raises ``InputError`` only when the source itself cannot be read (no such file, a
@@ -71,7 +72,9 @@ def run_batch(
         produced=produced,
         dry_run=dry_run,
     )
-    result = BatchResult(report=out_dir / REPORT_NAME, dry_run=dry_run)
+    result = BatchResult(
+        report=out_dir / REPORT_NAME, dry_run=dry_run, source_note=describe_source(source)
+    )
     workers = jobs or cores()
     callback = progress(total) if progress is not None else None
     try:

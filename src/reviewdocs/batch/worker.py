@@ -18,7 +18,7 @@ from reviewdocs.batch.report import ReportRow
 from reviewdocs.batch.resume import Folder, Planned, unfinished
 from reviewdocs.errors import InputError, ReviewdocsError
 from reviewdocs.files import output_name, safe_id
-from reviewdocs.intake.sources import Record
+from reviewdocs.intake.sources import Record, validate_record
 
 if TYPE_CHECKING:
     from reviewdocs.disclosure.register import EntryRow, Register
@@ -84,23 +84,27 @@ class Worker:
             review_id = raw_id(raw)
             return self._validated(record, raw, input_sha256)
         except InputError as err:
-            return ReportRow(review_id, record.source, "failed", error="; ".join(err.messages()))
+            error = "; ".join(err.messages())
         except ReviewdocsError as err:
-            return ReportRow(review_id, record.source, "failed", error=_one_line(err.message))
+            error = _one_line(err.message)
         except Exception as err:  # a bug of ours must cost one record, not the batch
-            message = f"internal error: {type(err).__name__}: {_one_line(str(err))}"
-            return ReportRow(review_id, record.source, "failed", error=message)
+            error = f"internal error: {type(err).__name__}: {_one_line(str(err))}"
+        return ReportRow(review_id, record.source, "failed", error=error, notes=record.notes)
 
     def _validated(self, record: Record, raw: dict[str, Any], input_sha256: str) -> ReportRow:
         from reviewdocs.decision.rules import decide
         from reviewdocs.disclosure.production import is_planned
-        from reviewdocs.intake.schemas import validate_review
 
-        review = validate_review(raw, source=record.source)
+        review = validate_record(record, raw)
         review_id = review["review"]["id"]
         decision = None if is_planned(review) else decide(review)
+        notes = record.notes + tuple(decision["warnings"] if decision else ())
         plan = self._plan(review, decision)
         documents = tuple(item.relpath for item in plan)
+        if self.job.dry_run:
+            # Everything the real run does short of writing: a template that cannot be
+            # filled from this record fails here, not in the real run.
+            self._rehearse(review, decision, plan)
         # Ids are compared as folder names (A/1 and A_1 share one): two records in one
         # folder would write over each other's letters.
         answer = self.claim(safe_id(review_id), record.source)
@@ -125,15 +129,34 @@ class Worker:
         finally:
             answer()  # heard whatever happened: the next record's answer follows it
         if first is not None:
-            return ReportRow(
-                review_id, record.source, "failed", error=_duplicate_id(review_id, first)
-            )
+            error = _duplicate_id(review_id, first)
+            return ReportRow(review_id, record.source, "failed", error=error, notes=notes)
         if self.job.dry_run:
-            return ReportRow(review_id, record.source, "valid", documents)
+            return ReportRow(review_id, record.source, "valid", documents, notes=notes)
         if not missing:
             folder.remove_leftovers()
-            return ReportRow(review_id, record.source, "skipped", documents)
-        return ReportRow(review_id, record.source, "produced", documents)
+            return ReportRow(review_id, record.source, "skipped", documents, notes=notes)
+        return ReportRow(review_id, record.source, "produced", documents, notes=notes)
+
+    def _rehearse(
+        self, review: Mapping[str, Any], decision: Mapping[str, Any] | None, plan: list[Planned]
+    ) -> None:
+        """Render each planned document in memory, as ``produce`` would (the same date,
+        variant and font size), and let the bytes go. A PDF is not converted: that is
+        LibreOffice's work on a finished document, not this record's content."""
+        from reviewdocs.disclosure.production import production_date
+        from reviewdocs.documents import render_document
+
+        on = production_date(review, self.job.produced)
+        for document, variant in dict.fromkeys((item.document, item.variant) for item in plan):
+            render_document(
+                review,
+                decision,
+                document,
+                variant=variant,
+                produced=on,
+                font_size=self.job.font_size,
+            )
 
     def _plan(self, review: Mapping[str, Any], decision: Mapping[str, Any] | None) -> list[Planned]:
         """The files the record calls for, as ``produce`` will name them."""

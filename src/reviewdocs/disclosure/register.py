@@ -442,8 +442,25 @@ class Register:
             latest[entry.recipient_id] = entry
         return list(latest.values())
 
-    def export_csv(self, out: IO[str]) -> None:
-        """Every entry (status ``sent``) then every refusal (status ``no copy``) as CSV."""
+    def export_csv(self, out: IO[str] | Path) -> None:
+        """Every entry (status ``sent``) then every refusal (status ``no copy``) as CSV.
+
+        To a file (a ``Path``): as Excel reads it, UTF-8 with a BOM and CRLF, readable by
+        its owner only (the export names everyone a copy went to), written whole or not
+        at all. To a stream (standard output): the same rows, without the BOM.
+        """
+        if isinstance(out, Path):
+            from reviewdocs.files import open_csv_for_excel
+
+            part = out.with_name(f".{out.name}.{os.getpid()}.part")
+            try:
+                with open_csv_for_excel(part) as fh:
+                    self.export_csv(fh)
+                os.replace(part, out)
+            finally:
+                if part.exists():
+                    part.unlink()
+            return
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         for e in self.entries():

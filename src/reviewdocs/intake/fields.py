@@ -214,6 +214,132 @@ def Text(*, required: bool = False, max_length: int = TEXT_MAX, **kwargs: Any) -
     return _OptionalString(required=required, validate=checks, **kwargs)
 
 
+# -- what spreadsheets do to postcodes, phone numbers and dates ---------------------------
+
+_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})|(GIR)(0AA)", re.ASCII)
+_SPACES = re.compile(r"\s+")
+_PHONE_AS_NUMBER = re.compile(r"[1-37-8][0-9]{9}", re.ASCII)
+_PHONE_SCIENTIFIC = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE][+]?[0-9]+", re.ASCII)
+_UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?:[ T]00:00(?::00)?)?", re.ASCII)
+_ISO_MIDNIGHT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?", re.ASCII)
+DATE_FORMATS = "use 31/12/2026 or 2026-12-31"
+"""How a spreadsheet's date is asked for: the day first, as in the UK, or ISO."""
+
+
+def royal_mail_postcode(value: str) -> str | None:
+    """A UK postcode as Royal Mail writes it (upper case, one space before the last
+    three characters: ``ex24bb`` is ``EX2 4BB``), or None when it is not one."""
+    compact = _SPACES.sub("", value).upper()
+    match = _POSTCODE.fullmatch(compact) if compact.isascii() else None
+    if match is None:
+        return None
+    outward, inward = (match[1], match[2]) if match[1] else (match[3], match[4])
+    return f"{outward} {inward}"
+
+
+def postcode_problem(value: str) -> str:
+    return f"Not a UK postcode: got {value.strip()!r}; write it as Royal Mail does, e.g. EX1 1AA."
+
+
+def restored_phone(value: str) -> str | None:
+    """A UK phone number whose leading 0 a spreadsheet dropped (it took the number for
+    a number): ten digits starting 1, 2, 3, 7 or 8 are an 11-digit UK number less its
+    0, as no UK number starts with those digits. None for anything else."""
+    text = value.strip()
+    return "0" + text if _PHONE_AS_NUMBER.fullmatch(text) else None
+
+
+def phone_problem(value: str) -> str | None:
+    """Why a phone number cannot be printed, or None. A number a spreadsheet turned into
+    scientific notation (``7.7009E+09``) has lost its last digits: they cannot be
+    restored, only typed again."""
+    text = value.strip()
+    if _PHONE_SCIENTIFIC.fullmatch(text):
+        return (
+            f"A spreadsheet turned this phone number into a number and lost digits: got "
+            f"{text!r}; format the column as Text and type the number again, e.g. 01632 960000."
+        )
+    return None
+
+
+def day_first_date(value: str) -> str | None:
+    """A spreadsheet's date as ISO ``YYYY-MM-DD``: ``31/12/2026`` (the day first, as in
+    the UK: never read month first) or ``2026-12-31``, either with a midnight time as a
+    spreadsheet may add it. None when it is neither, or not a day of the calendar
+    (``12/31/2026`` has no month 31: it is refused, not read the American way)."""
+    text = value.strip()
+    iso = _ISO_MIDNIGHT.fullmatch(text)
+    if iso:
+        candidate = iso[1]
+    else:
+        uk = _UK_DATE.fullmatch(text)
+        if uk is None:
+            return None
+        candidate = f"{uk[3]}-{int(uk[2]):02d}-{int(uk[1]):02d}"
+    try:
+        dt.date.fromisoformat(candidate)
+    except ValueError:
+        return None
+    return candidate
+
+
+def date_problem(value: str) -> str:
+    text = value.strip()
+    message = f"Not a date: {DATE_FORMATS}, got {text!r}"
+    if text.isdigit() and len(text) <= 6:
+        # Excel shows a date as its serial number (days since 1900) in a column
+        # formatted as Number or General.
+        message += " (a spreadsheet's date number: format the column as a date, dd/mm/yyyy)"
+    return message + "."
+
+
+class _Postcode(_OptionalString):
+    """A postcode, stored as Royal Mail writes it; anything that is not a UK postcode is
+    refused with the value shown, rather than printed on an envelope as typed."""
+
+    def _text(self, value: str) -> str:
+        text = super()._text(value)
+        return royal_mail_postcode(text) or text
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return self._text(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _is_postcode(value: str) -> None:
+    if royal_mail_postcode(value) != value:
+        raise ValidationError(postcode_problem(value))
+
+
+def Postcode() -> fields.String:
+    """An optional UK postcode (``ex24bb`` is stored as ``EX2 4BB``)."""
+    checks: list[Any] = [validate.Length(max=20), _printable, _one_line, _is_postcode]
+    return _Postcode(load_default=None, validate=checks)
+
+
+class _Phone(_OptionalString):
+    """A phone number as typed, except that a spreadsheet's dropped leading 0 is put back."""
+
+    def _text(self, value: str) -> str:
+        text = super()._text(value)
+        return restored_phone(text) or text
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return self._text(super()._deserialize(value, attr, data, **kwargs))
+
+
+def _is_phone(value: str) -> None:
+    problem = phone_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def Phone() -> fields.String:
+    """An optional phone number (one line; ``1632960000`` is stored as ``01632960000``,
+    ``7.7009E+09`` refused)."""
+    checks: list[Any] = [validate.Length(max=NAME_MAX), _printable, _one_line, _is_phone]
+    return _Phone(load_default=None, validate=checks)
+
+
 def Email(*, required: bool = False, **kwargs: Any) -> fields.Email:
     if not required:
         kwargs.setdefault("load_default", None)

@@ -22,6 +22,8 @@ from reviewdocs.intake.fields import (
     Identifier,
     Items,
     Line,
+    Phone,
+    Postcode,
     StrictSchema,
     Text,
     TextList,
@@ -40,14 +42,14 @@ class PractitionerSchema(StrictSchema):
     name = Line(required=True)
     job_title = Line()
     team = Line()
-    phone = Line()
+    phone = Phone()
     email = Email()
 
 
 class LocalAuthoritySchema(StrictSchema):
     name = Line(required=True)
     address = Address(required=True)
-    phone = Line()
+    phone = Phone()
     email = Email()
     # Every letter that can end in disagreement carries the right to complain
     # (003 "You must also make the carer aware of their right to complain").
@@ -90,7 +92,7 @@ class AppropriatePersonSchema(StrictSchema):
     name = Line(required=True)
     relationship = Line()
     address = Address()
-    postcode = Line(max_length=20)
+    postcode = Postcode()
     email = Email()
 
 
@@ -100,9 +102,9 @@ class SubjectSchema(StrictSchema):
     reference = Line(required=True, max_length=64)
     date_of_birth = Date(load_default=None)
     address = Address(required=True)
-    postcode = Line(max_length=20)
+    postcode = Postcode()
     email = Email()
-    phone = Line()
+    phone = Phone()
     preferred_format = Choice(codes.PREFERRED_FORMATS)
     communication_needs = Text(max_length=2_000)
     has_capacity = Bool(required=True)
@@ -130,7 +132,7 @@ class AdvocateSchema(StrictSchema):
     organisation = Line()
     email = Email()
     address = Address()
-    postcode = Line(max_length=20)
+    postcode = Postcode()
 
 
 class ParticipantSchema(StrictSchema):

@@ -8,18 +8,42 @@ it; nothing is validated here, so one bad record never stops the others.
 
 from __future__ import annotations
 
-import csv
+import difflib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import IO, Any, Final, Literal
 
+from marshmallow import Schema, fields
+
 from reviewdocs.errors import InputError
+from reviewdocs.intake.fields import (
+    Address,
+    _Phone,
+    _Postcode,
+    date_problem,
+    day_first_date,
+    phone_problem,
+    postcode_problem,
+    restored_phone,
+    royal_mail_postcode,
+)
 from reviewdocs.intake.read import MAX_BYTES
+from reviewdocs.intake.schemas import validate_review
+from reviewdocs.intake.spreadsheet import (
+    SAVE_AS,
+    Row,
+    column_letters,
+    column_name,
+    rows,
+    shown,
+    sniff,
+)
 
 REVIEW_SUFFIXES: Final = (".json", ".pdf")
 JSONL_SUFFIXES: Final = (".jsonl", ".ndjson")
@@ -39,13 +63,17 @@ class Record:
     ``payload``: the file's path (``file``), the line's bytes (``json``), the raw
     review built from a CSV row (``raw``), or the problem in plain words (``error``).
     ``input_sha256`` is known for ``json`` and ``raw`` records; a file is hashed
-    when the worker reads it.
+    when the worker reads it. A CSV row also carries ``notes`` (what was read
+    differently from how it was typed: ``ex24bb`` as ``EX2 4BB``) and ``problems``
+    (cells refused, as ``(path, message)``: see ``validate_record``).
     """
 
     source: str
     kind: Kind
     payload: Any
     input_sha256: str = ""
+    notes: tuple[str, ...] = ()
+    problems: tuple[tuple[str, str], ...] = ()
 
 
 def source_kind(source: Path) -> str:
@@ -78,10 +106,7 @@ def count_records(source: Path) -> int | None:
     if kind == "jsonl":
         with source.open("rb") as fh:
             return sum(1 for line in fh if line.strip())
-    with source.open("rb") as fh:
-        reader = csv.reader(_decoded_lines(fh, set()))
-        rows = sum(1 for row in reader if any(cell.strip() for cell in row))
-    return max(rows - 1, 0)
+    return _csv_count(source)
 
 
 def iter_records(source: Path) -> Iterator[Record]:
@@ -96,8 +121,26 @@ def iter_records(source: Path) -> Iterator[Record]:
         return iter([Record(str(source), "file", str(source))])
     if kind == "jsonl":
         return _jsonl_records(source)
-    columns = _csv_header(source)  # read now: a broken header stops the batch before it starts
-    return _csv_records(source, columns)
+    # The header is read now: a broken one stops the batch before it starts.
+    columns, reader = _csv_rows(source)
+    return _csv_records(source, columns, reader)
+
+
+def validate_record(record: Record, raw: dict[str, Any]) -> dict[str, Any]:
+    """``validate_review`` for a record: a CSV row's refused cells are among its problems,
+    in place of what the schema says of the cells they left empty."""
+    if not record.problems:
+        return validate_review(raw, source=record.source)
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_review(raw, source=record.source)
+    except InputError as err:
+        errors = err.errors
+    refused = {path for path, _ in record.problems}
+    errors = {path: messages for path, messages in errors.items() if path not in refused}
+    for path, message in record.problems:
+        errors.setdefault(path, []).append(message)
+    raise InputError(errors, source=record.source)
 
 
 def _folder_names(folder: Path) -> list[str]:
@@ -151,133 +194,142 @@ def _skip_rest_of_line(fh: IO[bytes]) -> None:
 # -- CSV ------------------------------------------------------------------------------------
 
 
-def _decoded_lines(fh: IO[bytes], bad_lines: set[int]) -> Iterator[str]:
-    """The file's lines as text; a line that is not UTF-8 is noted in ``bad_lines`` (and
-    decoded with replacement characters) so that only its row fails."""
-    for number, line in enumerate(fh, start=1):
-        if number == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")  # Excel's "CSV UTF-8" starts with a BOM
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad_lines.add(number)
-            yield line.decode("utf-8", errors="replace")
+def describe_source(source: Path) -> str:
+    """How a CSV source was read (``read as UTF-8, comma-separated``); empty otherwise."""
+    return sniff(source).describe() if source_kind(source) == "csv" else ""
 
 
-def _csv_header(path: Path) -> list[_Column]:
-    with path.open("rb") as fh:
-        bad_lines: set[int] = set()
-        header = next(csv.reader(_decoded_lines(fh, bad_lines)), None)
+def _csv_rows(path: Path) -> tuple[list[_Column], Iterator[Row]]:
+    """The header's columns and the rows after it; ``InputError`` for a broken header."""
+    fmt = sniff(path)
+    names: list[str] = []  # filled once the header is read: rows() checks widths with it
+    reader = rows(path, fmt, names)
+    header = next(reader, None)
     if header is None:
         raise InputError(
             "The CSV file is empty: its first row must name the columns.", source=str(path)
         )
-    if bad_lines:
-        raise InputError(_not_utf8(1), source=str(path))
-    return _columns(header, str(path))
+    if header.cells is None:
+        raise InputError(f"The header row (row 1): {header.problem}", source=str(path))
+    columns = _columns(header.cells, str(path))
+    names.extend(column.name for column in columns)
+    return columns, reader
 
 
-def _csv_records(path: Path, columns: list[_Column]) -> Iterator[Record]:
-    with path.open("rb") as fh:
-        bad_lines: set[int] = set()
-        reader = csv.reader(_decoded_lines(fh, bad_lines))
-        next(reader, None)
-        previous_end = reader.line_num
-        # Numbered as a spreadsheet shows them: the header is row 1, a cell holding
-        # line breaks does not start a new row.
-        for row_number, cells in enumerate(reader, start=2):
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            where = f"{path} row {row_number}"
-            bad = sorted(n for n in bad_lines if start <= n <= reader.line_num)
-            bad_lines.clear()
-            if bad:
-                yield Record(where, "error", _not_utf8(bad[0]))
-            elif len(cells) > len(columns):
-                yield Record(
-                    where,
-                    "error",
-                    f"The row has {len(cells)} cells but the header names {len(columns)} "
-                    "columns: is a comma missing from quotes?",
-                )
-            else:
-                raw = row_to_raw(columns, cells)
-                canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()
-                yield Record(where, "raw", raw, hashlib.sha256(canonical).hexdigest())
+def _csv_count(path: Path) -> int:
+    _, reader = _csv_rows(path)
+    return sum(1 for row in reader if row.cells is None or any(c.strip() for c in row.cells))
 
 
-def _not_utf8(line: int) -> str:
-    return f"Not UTF-8 text on line {line}: save the spreadsheet as 'CSV UTF-8 (comma delimited)'."
+def _csv_records(path: Path, columns: list[_Column], reader: Iterator[Row]) -> Iterator[Record]:
+    names = [column.name for column in columns]
+    for row in reader:
+        where = f"{path} row {row.number}" + (" (continued)" if row.continued else "")
+        if row.cells is None:
+            yield Record(where, "error", row.problem)
+            continue
+        cells = row.cells
+        if not any(cell.strip() for cell in cells):
+            continue
+        beyond = next((n for n in range(len(columns), len(cells)) if cells[n].strip()), None)
+        if beyond is not None:
+            yield Record(
+                where,
+                "error",
+                f"{column_name(names, beyond)} holds {shown(cells[beyond].strip())}, beyond the "
+                f"last named column ({column_name(names, len(columns) - 1)}): is a comma "
+                "missing from quotes? Put the value under a named column or delete it.",
+            )
+            continue
+        raw, notes, problems = row_to_raw(columns, cells)
+        canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()
+        yield Record(
+            where,
+            "raw",
+            raw,
+            hashlib.sha256(canonical).hexdigest(),
+            notes=tuple(notes),
+            problems=tuple(problems),
+        )
 
 
 @dataclass(frozen=True)
 class _Column:
     path: tuple[str | int, ...]
     kind: str
+    name: str = ""
+    """The dotted path as messages name it: ``participants.0.name``."""
 
 
 def _columns(header: list[str], source: str) -> list[_Column]:
-    """The header's columns, or ``InputError`` naming every column that is not an input path."""
+    """The header's columns, or ``InputError`` naming every column that is not an input
+    path. Names are matched ignoring case and surrounding spaces (``Review.ID``); empty
+    columns after the last named one (Excel's ``,,,``) are left out."""
     kinds = field_kinds()
     problems: dict[str, list[str]] = {}
     columns: list[_Column] = []
     seen: dict[tuple[str | int, ...], int] = {}
-    for number, name in enumerate(header, start=1):
-        name = name.strip()
+    header = [name.replace("\ufeff", "").strip() for name in header]
+    while header and not header[-1]:
+        header.pop()
+    for number, typed in enumerate(header, start=1):
+        name = ".".join(part.strip().lower() for part in typed.split("."))
         parts: tuple[str | int, ...] = tuple(int(p) if p.isdigit() else p for p in name.split("."))
         kind = kinds.get(".".join("#" if isinstance(p, int) else p for p in parts))
-        label = name or f"column {number}"
+        letters = column_letters(number - 1)
+        label = typed or f"column {letters}"
         if not name:
-            problems.setdefault(label, []).append("The column has no name in the header row.")
+            problems.setdefault(label, []).append(
+                f"Column {letters} has no name in the header row, but a named column follows "
+                "it: delete the column, or name it."
+            )
         elif kind is None:
             problems.setdefault(label, []).append(
-                f"Column {number} is not an input field: headers are dotted input paths such as "
-                "review.id or subject.address (see docs/batch.md)."
+                f"Column {letters} is not an input field{_suggestion(name, kinds)}: headers "
+                "are dotted input paths such as review.id or subject.address "
+                "(see docs/batch.md)."
             )
         elif parts in seen:
             problems.setdefault(label, []).append(
-                f"Columns {seen[parts]} and {number} both name this field; keep one."
+                f"Columns {column_letters(seen[parts] - 1)} and {letters} both name this "
+                "field; keep one."
             )
         seen.setdefault(parts, number)
-        columns.append(_Column(parts, kind or "text"))
+        columns.append(_Column(parts, kind or "text", name))
     if problems:
         raise InputError(problems, source=source)
     return columns
 
 
-def row_to_raw(columns: list[_Column], cells: list[str]) -> dict[str, Any]:
-    """A raw review from one CSV row: empty cells are missing fields, booleans and lists
-    are converted, anything else is left as typed for the schema to judge."""
+def _suggestion(name: str, kinds: dict[str, str]) -> str:
+    known = [path.replace("#", "0") for path in kinds]
+    close = difflib.get_close_matches(name.replace(" ", ""), known, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def row_to_raw(
+    columns: list[_Column], cells: list[str]
+) -> tuple[dict[str, Any], list[str], list[tuple[str, str]]]:
+    """A raw review from one CSV row, with notes on what was read differently from how it
+    was typed and the cells refused (``(path, message)``, left out of the review).
+
+    Empty cells are missing fields; booleans, lists, dates, postcodes and phone numbers
+    are converted; anything else is left as typed for the schema to judge."""
     raw: dict[str, Any] = {}
+    notes: list[str] = []
+    problems: list[tuple[str, str]] = []
     for column, cell in zip(columns, cells, strict=False):
-        value = _cell_value(cell, column.kind)
+        if not cell or cell.isspace():
+            continue  # an empty cell is a missing field
+        try:
+            value = _cell_value(cell, column.kind, column.name, notes)
+        except _Refused as refused:
+            problems.append((column.name, str(refused)))
+            continue
         if value is not None:
             _put(raw, column.path, value)
     raw.setdefault("schema_version", 1)
-    return _lists(raw)
-
-
-def _cell_value(cell: str, kind: str) -> Any:
-    text = cell.strip()
-    if not text:
-        return None
-    if kind == "boolean":
-        word = text.lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        return text  # the schema names the field: "Not a valid boolean."
-    if kind == "integer":
-        return int(text) if text.isdigit() else text
-    if kind in ("list", "lines"):
-        items = [
-            part.strip()
-            for part in text.replace("\r", "\n").replace(LIST_SEPARATOR, "\n").split("\n")
-        ]
-        return [item for item in items if item]
-    return text
+    return _lists(raw), notes, problems
 
 
 def _put(raw: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
@@ -297,39 +349,135 @@ def _lists(node: Any) -> Any:
     return converted
 
 
+class _Refused(Exception):
+    """A cell that cannot be read: its message names the value and the fix."""
+
+
+def _cell_value(cell: str, kind: str, name: str, notes: list[str]) -> Any:
+    text = cell.strip()
+    if not text:
+        return None
+    _check_letters(text)
+    if kind == "boolean":
+        word = text.lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        return text  # the schema names the field: "Not a valid boolean."
+    if kind == "integer":
+        return int(text) if text.isdigit() else text
+    if kind in ("list", "lines"):
+        items = [
+            part.strip()
+            for part in text.replace("\r", "\n").replace(LIST_SEPARATOR, "\n").split("\n")
+        ]
+        return [item for item in items if item]
+    if kind == "date":
+        day = day_first_date(text)
+        if day is None:
+            raise _Refused(date_problem(text))
+        return day
+    if kind == "postcode":
+        postcode = royal_mail_postcode(text)
+        if postcode is None:
+            raise _Refused(postcode_problem(text))
+        if postcode != text:
+            notes.append(f"{name}: {text!r} read as {postcode!r}.")
+        return postcode
+    if kind == "phone":
+        problem = phone_problem(text)
+        if problem:
+            raise _Refused(problem)
+        restored = restored_phone(text)
+        if restored:
+            notes.append(
+                f"{name}: {text!r} read as {restored!r} (a spreadsheet had dropped its leading 0)."
+            )
+            return restored
+    return text
+
+
+# Two or three characters that UTF-8 bytes become when read as Windows-1252: a lead
+# byte (Ã, Â, â ...) then continuation bytes (0x80-0xBF: « © £ € ™ ...).
+_CONTINUATION = re.escape(
+    "".join(bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in range(0x80, 0xC0))
+)
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df][{_CONTINUATION}]"
+    f"|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}"
+    f"|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
+)
+
+
+def _check_letters(text: str) -> None:
+    """Refuse text garbled by a change of encoding (a UTF-8 file opened as ANSI and saved
+    again: ``ZoÃ« BrontÃ«``), which would be printed as it is, and a byte the file's
+    encoding has no letter for."""
+    if text.isascii():
+        return
+    if "\ufffd" in text:
+        raise _Refused(
+            f"A character of {shown(text)} is not a letter in the file's encoding: {SAVE_AS}."
+        )
+    mended = _MOJIBAKE.sub(_mend, text)
+    if mended != text:
+        raise _Refused(
+            f"The text looks garbled by a change of encoding: got {shown(text)}, probably "
+            f"{shown(mended)}. Open the original file again and save it as "
+            "'CSV UTF-8 (comma delimited)', or retype the text."
+        )
+
+
+def _mend(match: re.Match[str]) -> str:
+    garbled = match.group()
+    try:
+        raw = b"".join(
+            ch.encode("cp1252") if ord(ch) > 0xFF else bytes([ord(ch)]) for ch in garbled
+        )
+        return raw.decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return garbled
+
+
 @cache
 def field_kinds() -> dict[str, str]:
     """Every input path (list items as ``#``) and its cell kind: ``boolean``, ``integer``,
-    ``list`` (of text), ``lines`` (an address: list or text) or ``text``."""
-    from reviewdocs.intake.schemas import json_schema
+    ``list`` (of text), ``lines`` (an address: list or text), ``date``, ``postcode``,
+    ``phone`` or ``text``."""
+    from reviewdocs.intake.schemas import ReviewInputSchema
 
     kinds: dict[str, str] = {}
-    _walk(json_schema(), "", kinds)
+    _walk(ReviewInputSchema(), "", kinds)
     return kinds
 
 
-def _types(schema: dict[str, Any]) -> set[str]:
-    declared = schema.get("type", [])
-    return {declared} if isinstance(declared, str) else set(declared)
-
-
-def _walk(schema: dict[str, Any], prefix: str, kinds: dict[str, str]) -> None:
-    if "anyOf" in schema:
-        kinds[prefix] = "lines"
-        return
-    types = _types(schema)
-    if "object" in types and "properties" in schema:
-        for name, sub in schema["properties"].items():
-            _walk(sub, f"{prefix}.{name}" if prefix else name, kinds)
-    elif "array" in types:
-        items = schema.get("items", {})
-        if "object" in _types(items):
-            _walk(items, f"{prefix}.#", kinds)
+def _walk(schema: Schema, prefix: str, kinds: dict[str, str]) -> None:
+    for name, field in schema.fields.items():
+        path = f"{prefix}{name}"
+        if isinstance(field, fields.Nested):
+            _walk(field.schema, path + ".", kinds)
+        elif isinstance(field, Address):
+            kinds[path] = "lines"
+        elif isinstance(field, fields.List):
+            inner = field.inner
+            if isinstance(inner, fields.Nested):
+                _walk(inner.schema, path + ".#.", kinds)
+            else:
+                kinds[path] = "list"
         else:
-            kinds[prefix] = "list"
-    elif "boolean" in types:
-        kinds[prefix] = "boolean"
-    elif "integer" in types:
-        kinds[prefix] = "integer"
-    else:
-        kinds[prefix] = "text"
+            kinds[path] = _leaf_kind(field)
+
+
+def _leaf_kind(field: fields.Field) -> str:
+    if isinstance(field, fields.Boolean):
+        return "boolean"
+    if isinstance(field, fields.Integer):
+        return "integer"
+    if isinstance(field, fields.Date):
+        return "date"
+    if isinstance(field, _Postcode):
+        return "postcode"
+    if isinstance(field, _Phone):
+        return "phone"
+    return "text"
