@@ -64,7 +64,7 @@ def test_data_with_underscore_keys_still_prints() -> None:
 
 def test_check_refuses_the_payload_naming_file_part_and_line(tmp_path: Path) -> None:
     problems = check_template(_write(tmp_path, make_template(["ok", PAYLOAD])), KNOWN)
-    where = "letter.docx: word/document.xml, line 3 (near \"{{ cycler.__init__.__globals__"
+    where = 'letter.docx: word/document.xml, line 3 (near "{{ cycler.__init__.__globals__'
     where += ".os.popen('id').read() }}\"): "
     assert problems == [
         where + "'__globals__' starts with '_': templates may not reach Python's internals",

@@ -117,6 +117,7 @@ def lock_timeout() -> float:
         )
     return seconds
 
+
 CSV_COLUMNS: Final = (
     "status",
     "review_id",
