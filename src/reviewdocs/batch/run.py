@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
 from reviewdocs.errors import InputError, ReviewdocsError
-from reviewdocs.files import output_name, safe_id, sha256_file
+from reviewdocs.files import make_private_dirs, output_name, safe_id, sha256_file
 from reviewdocs.intake.sources import Record, count_records, iter_records
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def run_batch(
     out_dir = Path(out_dir)
     records = iter_records(source)  # a broken CSV header fails here, before any output
     total = count_records(source) if progress is not None else None
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(out_dir)  # 0700: it holds personal data (issue 12 finding 8)
     from reviewdocs.disclosure.register import DEFAULT_NAME
 
     job = _Job(

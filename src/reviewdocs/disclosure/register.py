@@ -16,6 +16,7 @@ The schema is versioned with ``PRAGMA user_version`` and migrated on open.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -30,6 +31,7 @@ from types import TracebackType
 from typing import IO, Any, Final, Literal, TypeVar
 
 from reviewdocs.errors import ReviewdocsError
+from reviewdocs.files import PRIVATE_FILE, make_private_dirs
 
 DEFAULT_NAME: Final = "register.sqlite"
 """The register's file name inside the output folder when ``--register`` is not given."""
@@ -240,7 +242,7 @@ class Register:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_database(self.path)
             conn = sqlite3.connect(self.path, timeout=self._timeout)
             # Autocommit mode: transactions are opened explicitly and kept short.
             conn.isolation_level = None
@@ -547,6 +549,22 @@ _ENTRY_COLUMNS: Final = (
     "review_id, document, version, recipient_id, recipient_name, basis, withheld,"
     " produced_on, variant, fmt, path, sha256, input_sha256, template_sha256"
 )
+
+
+def _private_database(path: Path) -> None:
+    """Make the register's file owner-only (0600) before SQLite opens it, its folder
+    0700 if we create it: SQLite gives the -wal and -shm files the database's own mode,
+    so they are owner-only too (issue 12 finding 8: names and amendment texts)."""
+    make_private_dirs(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
+    try:
+        if os.fstat(fd).st_mode & 0o777 != PRIVATE_FILE:
+            os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(f"{path}{suffix}", PRIVATE_FILE)
 
 
 def _entry(row: tuple[object, ...]) -> Entry:
