@@ -80,9 +80,9 @@ def left_in(folder: Path) -> list[str]:
 
 def test_sigkill_during_render_pdf_leaves_nothing_behind(tmpdir_env: Path, tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    command = ["render", str(SAMPLE), "--out", str(tmp_path / "out"), "--format", "pdf"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reviewdocs", "render", str(SAMPLE), "--out", str(tmp_path / "out")]
-        + ["--format", "pdf"],
+        [sys.executable, "-m", "reviewdocs", *command],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -48,6 +48,10 @@ def test_the_issues_payload_prints_nothing_and_the_render_fails() -> None:
         "{{ namespace.__init__.__globals__ }}",
         "{{ review.participants.append(1) }}",
         "{{ ('_' ~ '_class__') and subject.name|attr('_' ~ '_class__') }}",
+        "{{ subject.name[('_' ~ '_class__')] }}",
+        "{{ subject[('_' ~ '_class__')].__name__ }}",
+        "{{ range.__self__ }}",
+        "{{ lipsum.__globals__ }}",
     ],
 )
 def test_no_tag_reaches_python_internals_at_render_time(tag: str) -> None:
@@ -85,6 +89,8 @@ def test_check_refuses_the_payload_naming_file_part_and_line(tmp_path: Path) -> 
         ("{{ joiner() }}", "joiner is not a name templates can use"),
         ("{{ self }}", "self is not a name templates can use"),
         ("{% import 'x' as y %}", "{% import %}, {% include %} and {% extends %} are not"),
+        ("{% set ns = namespace() %}{% set ns._x = 1 %}", "'_x' starts with '_'"),
+        ("{{ review.participants|map(attribute='__class__')|list }}", "'__class__' starts"),
     ],
 )
 def test_check_refuses_what_the_sandbox_would(tmp_path: Path, tag: str, message: str) -> None:

@@ -48,7 +48,7 @@ def sandbox_problems(tree: nodes.Template) -> Iterator[tuple[int, str, str | Non
         elif isinstance(node, nodes.Name) and node.ctx == "load":
             if node.name in _FORBIDDEN_NAMES and node.name not in assigned:
                 yield node.lineno, f"{node.name} is not a name templates can use", node.name
-        elif isinstance(node, nodes.Getattr) and _private(node.attr):
+        elif isinstance(node, nodes.Getattr | nodes.NSRef) and _private(node.attr):
             yield node.lineno, _private_message(node.attr), None
         elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
             if isinstance(node.arg.value, str) and _private(node.arg.value):
