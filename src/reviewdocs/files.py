@@ -1,8 +1,13 @@
-"""Output file names and atomic writes.
+"""Output file names, atomic writes and owner-only files.
 
 Names follow spec section 4: ``<review id>/<document>[-v<N>][-<recipient id>].<ext>``
 with ``/`` in ids replaced by ``_``. An accessible variant adds ``-large_print`` or
 ``-easy_read`` before the extension, so the standard copy is kept beside it.
+
+Everything reviewdocs writes holds personal data, so every file is created readable
+and writable by its owner only (0600) and every folder it creates is 0700, whatever
+the umask (issue 12 finding 8): ``write_atomic`` for documents, ``open_private`` for
+reports, journals and exports written as a stream, ``make_private_dirs`` for folders.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -39,11 +47,7 @@ def open_csv_for_excel(path: Path) -> IO[str]:
     """A CSV file to write as Excel reads it: UTF-8 with a BOM (without one, Excel shows
     accented names garbled) and CRLF line ends (the csv module's own), readable by its
     owner only (0600: our CSVs name the people reviewed)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, 0o600)
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, 0o600)  # an older file of that name keeps its mode through O_CREAT
-    return open(fd, "w", encoding="utf-8-sig", newline="")
+    return open_private(path, "w", encoding="utf-8-sig", newline="")
 
 
 def output_name(
@@ -82,20 +86,23 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """
     folder = os.fspath(path.parent)
     try:
-        os.mkdir(folder)
+        os.mkdir(folder, PRIVATE_DIR)
     except FileExistsError:
         pass
     except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
+        make_private_dirs(path.parent)
+    else:
+        os.chmod(folder, PRIVATE_DIR)  # the umask may have taken bits off: put them back
     # One name per process and file; taken (a leftover of a process that had this
     # pid, or another thread here), mkstemp finds a free one.
     tmp = os.path.join(folder, f".{path.name}.{os.getpid()}.part")
     try:
-        fd = os.open(tmp, _CREATE, 0o600)
+        fd = os.open(tmp, _CREATE, PRIVATE_FILE)
     except FileExistsError:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     try:
         try:
+            os.fchmod(fd, PRIVATE_FILE)  # 0600 whatever the umask took off
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
@@ -113,6 +120,50 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
 _CREATE = (
     os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 )
+
+
+def make_private_dirs(path: Path) -> None:
+    """Create ``path`` and any missing parent, each new folder 0700 (existing ones are
+    left as they are: a parent may be a shared folder the user chose)."""
+    missing = []
+    folder = Path(path)
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for new in reversed(missing):
+        try:
+            os.mkdir(new, PRIVATE_DIR)
+        except FileExistsError:
+            continue
+        os.chmod(new, PRIVATE_DIR)
+
+
+def open_private(path: Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
+    """``open(path, mode, **kwargs)`` for a file only its owner may read: created 0600
+    (an existing file is narrowed to 0600), its missing folders 0700. For reports,
+    journals and exports written as a stream (``batch-report.csv``, the register's CSV
+    export); whole documents go through ``write_atomic``."""
+    if not any(flag in mode for flag in "wax"):
+        raise ValueError(f"open_private is for writing, not mode {mode!r}")
+    path = Path(path)
+    make_private_dirs(path.parent)
+    flags = os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    flags |= os.O_RDWR if "+" in mode else os.O_WRONLY
+    if "w" in mode:
+        flags |= os.O_TRUNC
+    elif "a" in mode:
+        flags |= os.O_APPEND
+    else:
+        flags |= os.O_EXCL
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        return open(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -29,6 +29,7 @@ from reviewdocs.batch.pool import cores, run_pool
 from reviewdocs.batch.progress import ProgressFactory, terminal_progress
 from reviewdocs.batch.report import REPORT_NAME, BatchResult, Journal, Report, ReportRow
 from reviewdocs.batch.worker import Job, Worker
+from reviewdocs.files import make_private_dirs
 from reviewdocs.intake.sources import Record, count_records, describe_source, iter_records
 
 __all__ = ["BatchResult", "ReportRow", "run_batch", "terminal_progress"]
@@ -59,7 +60,7 @@ def run_batch(
     out_dir = Path(out_dir)
     records = iter_records(source)  # a broken CSV header fails here, before any output
     total = count_records(source) if progress is not None else None
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(out_dir)  # 0700: it holds personal data (issue 12 finding 8)
     from reviewdocs.disclosure.register import DEFAULT_NAME
 
     job = Job(

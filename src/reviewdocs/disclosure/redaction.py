@@ -10,14 +10,15 @@ name of the copy. ``sharing`` decides who gets a partial copy; this module makes
 from __future__ import annotations
 
 import copy
+import functools
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
 from reviewdocs import codes
 from reviewdocs.dates import long_date
+from reviewdocs.disclosure._spelling import Needle, needle, replace, spans
 from reviewdocs.errors import InputError
 
 WITHHELD_MARK: Final = "[withheld]"
@@ -146,6 +147,10 @@ def _texts(value: Any) -> Iterator[str]:
         yield value.isoformat()
         yield long_date(value)
         yield value.strftime("%d/%m/%Y")
+        # "July 22, 1939", "22 Jul 1939" and "Jul 22 1939": separators do not count.
+        yield f"{value.strftime('%B')} {value.day} {value.year}"
+        yield f"{value.day} {value.strftime('%b')} {value.year}"
+        yield f"{value.strftime('%b')} {value.day} {value.year}"
     elif isinstance(value, Mapping):
         for v in value.values():
             yield from _texts(v)
@@ -179,44 +184,24 @@ _APOSTROPHES: Final = "'\u2018\u2019\u02bc`\u00b4"
 _DASHES: Final = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 
-def _latin_letters() -> dict[str, str]:
-    """Each Latin letter with every accented form of it: "e" -> "eèéêë..."."""
-    forms: dict[str, str] = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = unicodedata.normalize("NFD", char)[0]
-        if base.isascii() and base.isalpha() and base != char:
-            forms[base] = forms.get(base, base) + char
-    for variants in list(forms.values()):
-        for char in variants:
-            forms[char] = variants
-    return forms
-
-
-_LETTER_FORMS: Final = _latin_letters()
-_LOOSE_MAX: Final = 200
-"""Longer withheld texts (a whole narrative) are matched as written: only names,
-addresses and the like are retyped with or without accents elsewhere."""
-
-
-def _loose(word: str, *, accents: bool) -> str:
-    """``word`` as a pattern in which any apostrophe or dash stands for any other, and
-    (``accents``) a letter for its accented forms: "Zoë" withheld also goes where
-    someone typed "Zoe", and "Jose" where they typed "José"."""
+def _loose(word: str) -> str:
+    """``word`` as a pattern in which any apostrophe or dash stands for any other."""
     out = []
     for char in word:
         if char in _APOSTROPHES:
             out.append("[" + re.escape(_APOSTROPHES) + "]")
         elif char in _DASHES:
             out.append("[" + re.escape(_DASHES) + "]")
-        elif accents and char in _LETTER_FORMS:
-            out.append("[" + _LETTER_FORMS[char] + "]")
         else:
             out.append(re.escape(char))
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def _pattern(text: str) -> re.Pattern[str] | None:
+    """The withheld text as typed (spaces and dashes aside): the second of the two
+    searches ``scrub`` makes. The first, by key (``_spelling``), finds every spelling of
+    the letters and digits; this one finds what has none (a withheld "!!" or "&")."""
     number = _number_pattern(text)
     if number is not None:
         return number
@@ -224,10 +209,7 @@ def _pattern(text: str) -> re.Pattern[str] | None:
     if not words or len("".join(words)) < 2:
         # One character cannot identify anyone, and would be struck from every word.
         return None
-    # "EX2 4BB" withheld also goes where someone typed "EX24BB"; "O'Brien" where a word
-    # processor made it "O\u2019Brien", and "Smith-Jones" with any dash.
-    accents = len(text) <= _LOOSE_MAX
-    body = r"\s*".join(_loose(w, accents=accents) for w in words)
+    body = r"\s*".join(_loose(w) for w in words)
     # Whole words only: withholding "Al" must not turn "Always" into a marker.
     start = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
     end = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
@@ -235,19 +217,27 @@ def _pattern(text: str) -> re.Pattern[str] | None:
 
 
 # Invisible characters that text pasted from a word processor or a web page carries
-# inside words (soft hyphen, zero-width space and joiners, direction marks, BOM):
-# "Le\u00adwis" shows as "Lewis", so a partial copy drops them before looking for
-# withheld text, or that text would survive with one invisible character in it.
-_INVISIBLE: Final = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# inside words (soft hyphen, zero-width space and joiners, direction marks, BOM, the
+# combining grapheme joiner, variation selectors): "Le\u00adwis" shows as "Lewis", so a
+# partial copy drops them from every text it shows.
+_INVISIBLE: Final = re.compile(
+    "[\u00ad\u034f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
 
 
-def scrub(value: Any, patterns: Sequence[re.Pattern[str]]) -> Any:
+def scrub(value: Any, patterns: Sequence[Needle]) -> Any:
+    """``value`` with every withheld text (``withheld_patterns``) replaced by the mark,
+    in any spelling (``_spelling``), and as typed."""
     if isinstance(value, str):
         if value in _CODES:
             return value
         value = _INVISIBLE.sub("", value)
-        for pattern in patterns:
-            value = pattern.sub(WITHHELD_MARK, value)
+        value = replace(value, spans(value, patterns), WITHHELD_MARK)
+        for one in patterns:
+            literal = None if one.shields else _pattern(one.text)
+            if literal is not None:
+                value = literal.sub(WITHHELD_MARK, value)
         return value
     if isinstance(value, Mapping):
         return {k: scrub(v, patterns) for k, v in value.items()}
@@ -258,9 +248,11 @@ def scrub(value: Any, patterns: Sequence[re.Pattern[str]]) -> Any:
 
 def withheld_patterns(
     review: Mapping[str, Any], omit_sections: Sequence[str], redact_paths: Sequence[str]
-) -> list[re.Pattern[str]]:
-    """Patterns for every text a partial copy withholds, longest first."""
+) -> list[Needle]:
+    """Every text a partial copy withholds, longest first, each found in any spelling
+    (``Needle.search``; ``scrub`` replaces them)."""
     texts: set[str] = set()
+    places: set[str] = set()
     narrative = review.get("narrative") or {}
     for code in omit_sections:
         texts.update(_texts(narrative.get(code)))
@@ -272,11 +264,56 @@ def withheld_patterns(
         for parent, key in _locate(review, parts):
             texts.update(_texts(parent[key]))
             texts.update(_name_words(parent[key], parts))
+            places.update(_address_lines(parent[key], key))
     texts = {_INVISIBLE.sub("", t).strip() for t in texts if t}
     texts.discard("")
+    places = {_INVISIBLE.sub("", t).strip() for t in places} & texts
+    organisations = [name for name in _organisations(review) if name not in texts]
     # Longest first, so a sentence goes whole before a word inside it is marked.
-    patterns = [_pattern(t) for t in sorted(texts, key=len, reverse=True)]
-    return [p for p in patterns if p is not None]
+    return [
+        needle(text, organisations if text in places else ())
+        for text in sorted(texts, key=len, reverse=True)
+    ]
+
+
+def _address_lines(value: Any, key: Any) -> Iterator[str]:
+    """Withheld address lines without a digit (a town, a street without its number):
+    the only withheld texts an organisation's name may shield (issue 11: "Jointly with
+    Exampleton Community NHS Trust" keeps its town when the person's address is
+    withheld). A line with a number, a postcode, a name or a phone number never is."""
+    if key == "address" and isinstance(value, list):
+        for line in value:
+            if isinstance(line, str) and not any(char.isdigit() for char in line):
+                yield line
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _address_lines(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _address_lines(v, None)
+
+
+def _organisations(review: Mapping[str, Any]) -> Iterator[str]:
+    """The names of organisations the record shows: the council, the joint organisation,
+    participants' and the advocate's organisations, organisations receiving copies."""
+    paths = (
+        "review.local_authority.name",
+        "review.joint_organisation.name",
+        "participants.*.organisation",
+        "advocate.organisation",
+    )
+    for path in paths:
+        for parent, key in _locate(review, _normal_path(path)):
+            if isinstance(parent[key], str) and parent[key].strip():
+                yield parent[key]
+    for recipient in (review.get("sharing") or {}).get("recipients") or ():
+        if not isinstance(recipient, Mapping) or not isinstance(recipient.get("name"), str):
+            continue
+        if recipient.get("kind") in _ORGANISATION_KINDS:
+            yield recipient["name"]
+
+
+_ORGANISATION_KINDS: Final = ("joint_organisation", "provider")
 
 
 _PEOPLE: Final = ("subject", "cared_for", "carer", "appropriate_person", "advocate", "participants")

@@ -16,6 +16,7 @@ The schema is versioned with ``PRAGMA user_version`` and migrated on open.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -30,6 +31,7 @@ from types import TracebackType
 from typing import IO, Any, Final, Literal, TypeVar
 
 from reviewdocs.errors import ReviewdocsError
+from reviewdocs.files import PRIVATE_FILE, make_private_dirs
 
 DEFAULT_NAME: Final = "register.sqlite"
 """The register's file name inside the output folder when ``--register`` is not given."""
@@ -96,8 +98,27 @@ _MIGRATIONS: Final[dict[int, str]] = {
     """,
 }
 
-_BUSY_TIMEOUT_MS: Final = 30_000
-_RETRIES: Final = 8
+LOCK_TIMEOUT_S: Final = 10.0
+"""How long a command waits for a register another process is writing to, before it
+stops and says so (issue 12 finding 6: it used to wait minutes, silently)."""
+_TIMEOUT_VARIABLE: Final = "REVIEWDOCS_REGISTER_TIMEOUT"
+
+
+def lock_timeout() -> float:
+    """``$REVIEWDOCS_REGISTER_TIMEOUT`` seconds, else ``LOCK_TIMEOUT_S``."""
+    text = os.environ.get(_TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return LOCK_TIMEOUT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86_400:
+        raise RegisterError(
+            f"{_TIMEOUT_VARIABLE} must be a number of seconds (0 to 86400), not {text!r}."
+        )
+    return seconds
+
 
 CSV_COLUMNS: Final = (
     "status",
@@ -204,6 +225,7 @@ class Register:
             raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
         self.path = Path(path)
         self._synchronous = synchronous
+        self._timeout = lock_timeout()
         self._conn = self._connect()
         self._pid = os.getpid()
         try:
@@ -220,11 +242,11 @@ class Register:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000)
+            _private_database(self.path)
+            conn = sqlite3.connect(self.path, timeout=self._timeout)
             # Autocommit mode: transactions are opened explicitly and kept short.
             conn.isolation_level = None
-            conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
         except (OSError, sqlite3.Error) as exc:
             raise RegisterError(f"Cannot open the register {self.path}: {exc}.") from exc
         return conn
@@ -282,18 +304,34 @@ class Register:
             raise
 
     def _retry(self, action: Callable[[], T]) -> T:
+        """``action``, retried while the register is locked, for ``lock_timeout()`` in all.
+
+        SQLite's busy handler waits inside each attempt; a lock it does not wait for (a
+        WAL snapshot gone stale) is retried here. Past the time, the command stops with
+        a message naming the register: never a silent wait."""
+        deadline = time.monotonic() + self._timeout
         delay = 0.05
-        for attempt in range(_RETRIES):
+        while True:
             try:
                 return action()
             except sqlite3.OperationalError as exc:
                 locked = "locked" in str(exc) or "busy" in str(exc)
-                if not locked or attempt == _RETRIES - 1:
+                if not locked:
                     message = f"Cannot write to the register {self.path}: {exc}."
                     raise RegisterError(message) from exc
-                time.sleep(delay)
-                delay *= 2
-        raise AssertionError("unreachable")  # pragma: no cover
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise RegisterError(self._busy_message()) from exc
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 1.0)
+
+    def _busy_message(self) -> str:
+        return (
+            f"The register {self.path} is in use by another process, which did not let go "
+            f"of it within {self._timeout:g} seconds: another reviewdocs command may still be "
+            "writing to it (wait for it to finish), or a program has it open (close that "
+            "program); then run this command again."
+        )
 
     def add(self, entry: Entry) -> None:
         """Record one produced file."""
@@ -528,6 +566,22 @@ _ENTRY_COLUMNS: Final = (
     "review_id, document, version, recipient_id, recipient_name, basis, withheld,"
     " produced_on, variant, fmt, path, sha256, input_sha256, template_sha256"
 )
+
+
+def _private_database(path: Path) -> None:
+    """Make the register's file owner-only (0600) before SQLite opens it, its folder
+    0700 if we create it: SQLite gives the -wal and -shm files the database's own mode,
+    so they are owner-only too (issue 12 finding 8: names and amendment texts)."""
+    make_private_dirs(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
+    try:
+        if os.fstat(fd).st_mode & 0o777 != PRIVATE_FILE:
+            os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(f"{path}{suffix}", PRIVATE_FILE)
 
 
 def _entry(row: tuple[object, ...]) -> Entry:

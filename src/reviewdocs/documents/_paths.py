@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from jinja2 import nodes
 
-# Jinja's own globals: never data fields.
-_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop"})
+from reviewdocs.documents._jinja import GLOBALS
+
+# The globals templates may use (and ``loop``): never data fields.
+_GLOBALS = GLOBALS | {"loop"}
 
 # A local name maps to the path it stands for, or None when it is the template's own value.
 Scope = dict[str, str | None]

@@ -9,7 +9,16 @@ script runs in its own process and talks to ``pdf.py`` in JSON lines:
 * for each request line ``{"input", "output", "title", "lang"}`` it converts the
   DOCX at ``input`` to a tagged PDF at ``output`` and answers ``{"ok": true}`` or
   ``{"ok": false, "error": ...}``; ``"dead": true`` means LibreOffice itself died;
-* on end of input (our parent closed the pipe or died) it stops LibreOffice.
+* ``{"stop": true}`` (our parent closing us) stops LibreOffice; so does end of input
+  (our parent died), and then the worker removes the temporary folder itself.
+
+Nothing outlives the parent (issue 12 finding 8): LibreOffice runs in a process
+group of its own, which the worker kills when it stops, and a thread watches the
+parent; if the parent dies (even by SIGKILL, mid-conversion), the worker kills
+LibreOffice, removes the temporary folder (the DOCX and PDF being converted, the
+LibreOffice profile) and exits. A LibreOffice that dies mid-conversion (finding 9)
+is reported ``"dead": true`` whatever error the bridge raised, so ``pdf.py``
+restarts it and retries the document once.
 
 Standard library and ``uno`` only: this file must not import reviewdocs.
 """
@@ -20,8 +29,11 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -59,8 +71,17 @@ def _prop(name: str, value: Any) -> Any:
 class Office:
     """One running soffice and the desktop we drive through the bridge."""
 
-    def __init__(self, uno: Any, soffice: str, pipe: str, profile_url: str) -> None:
+    def __init__(
+        self, uno: Any, soffice: str, pipe: str, profile_url: str, tmp: str | None = None
+    ) -> None:
         self.uno = uno
+        env = None
+        if tmp:
+            # LibreOffice's own temporary files (copies of the document being converted)
+            # go inside our folder too, so they are removed with it even if it is killed.
+            office_tmp = os.path.join(tmp, "office-tmp")
+            os.makedirs(office_tmp, mode=0o700, exist_ok=True)
+            env = dict(os.environ, TMPDIR=office_tmp, TMP=office_tmp, TEMP=office_tmp)
         self.process = subprocess.Popen(
             [
                 soffice,
@@ -76,8 +97,16 @@ class Office:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=env,
+            # Its own group: soffice starts soffice.bin as a child, and killing the group
+            # takes both, where killing soffice alone would leave soffice.bin running.
+            start_new_session=True,
         )
-        self.desktop = self._connect(pipe)
+        try:
+            self.desktop = self._connect(pipe)
+        except BaseException:
+            self.kill()
+            raise
 
     def _connect(self, pipe: str) -> Any:
         local = self.uno.getComponentContext()
@@ -143,17 +172,50 @@ class Office:
         defaults.setPropertyValue("CharLocale", Locale(language, country, ""))
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        """Whether LibreOffice still answers: its process runs and the bridge works.
+
+        soffice.bin killed mid-conversion raises "Binary URP bridge disposed" while the
+        soffice launcher may not have exited yet, so the bridge is asked too."""
+        if self.process.poll() is not None:
+            return False
+        try:
+            self.desktop.getFrames()
+        except Exception:
+            return False
+        return True
 
     def stop(self) -> None:
         # The bridge may already be gone if LibreOffice died: nothing left to stop then.
         with contextlib.suppress(Exception):
             self.desktop.terminate()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill soffice and soffice.bin (its whole process group), now."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError, subprocess.TimeoutExpired):
+            self.process.wait(timeout=15)
+
+
+def _remove(folder: str | None) -> None:
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _watch_parent(parent: int, office: Office, folder: str | None) -> None:
+    """When the parent dies, take LibreOffice and the temporary folder with it.
+
+    A thread, so that it runs while the main thread is blocked in a conversion (the
+    bridge releases the GIL during a call). Polling ``getppid``: a dead parent's
+    children are handed to another process."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    office.kill()
+    _remove(folder)
+    os._exit(1)
 
 
 def main() -> int:
@@ -161,7 +223,13 @@ def main() -> int:
     parser.add_argument("--soffice", required=True)
     parser.add_argument("--pipe", required=True)
     parser.add_argument("--profile", required=True, help="a file:// URL")
+    parser.add_argument("--tmp", help="the temporary folder to remove when we stop")
+    parser.add_argument("--parent", type=int, help="stop when this process dies")
     args = parser.parse_args()
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
 
     try:
         import uno
@@ -169,32 +237,43 @@ def main() -> int:
         _send({"error": f"cannot import uno: {exc}", "kind": "missing_uno"})
         return 1
     try:
-        office = Office(uno, args.soffice, args.pipe, args.profile)
+        office = Office(uno, args.soffice, args.pipe, args.profile, args.tmp)
     except FileNotFoundError as exc:
         _send({"error": str(exc), "kind": "missing_soffice"})
         return 1
     except Exception as exc:
         _send({"error": str(exc), "kind": "start"})
         return 1
-    _send({"ready": True})
+    if args.parent is not None:
+        watcher = threading.Thread(
+            target=_watch_parent, args=(args.parent, office, args.tmp), daemon=True
+        )
+        watcher.start()
+    _send({"ready": True, "office_group": office.process.pid})
 
+    stopped = False
     try:
         for line in sys.stdin:
             request = json.loads(line)
+            if request.get("stop"):
+                stopped = True  # the parent stops us and removes the folder itself
+                break
             try:
                 office.convert(request)
-            except ValueError as exc:
-                _send({"ok": False, "error": str(exc), "dead": False})
-                continue
             except Exception as exc:
                 dead = not office.alive()
-                _send({"ok": False, "error": f"{type(exc).__name__}: {exc}", "dead": dead})
+                error = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+                _send({"ok": False, "error": error, "dead": dead})
                 if dead:
                     return 1
                 continue
             _send({"ok": True})
     finally:
         office.stop()
+        if not stopped:
+            # End of input without a stop: the parent died (or a conversion killed
+            # LibreOffice and the parent will start another). Nothing is left behind.
+            _remove(args.tmp)
     return 0
 
 

@@ -11,6 +11,14 @@ in JSON lines. The PDF is what 003 "provided in a format that is accessible to
 them" needs from a file a screen reader opens: tagged (PDF/UA flag), with its
 headings and table header cells in the structure tree, a title, the language
 (en-GB), and embedded fonts.
+
+Nothing personal outlives a command (issue 12 finding 8): the DOCX and PDF being
+converted and LibreOffice's profile live in one temporary folder (0700) named with
+our process id; the worker removes it and kills LibreOffice if we die, even by
+SIGKILL, and a folder a dead process left anyway (the worker killed too) is removed,
+with any LibreOffice still using it, the next time a converter starts. A batch
+worker process closes its converter when it exits. LibreOffice crashing mid-
+conversion is restarted and the document retried once (finding 9).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import atexit
 import contextlib
 import io
 import json
+import multiprocessing.util
 import os
 import re
 import select
@@ -46,6 +55,13 @@ _WORKER = Path(__file__).with_name("_uno_worker.py")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _FILE_CODE = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)+")
+_TMP_PREFIX = "reviewdocs-pdf-"
+_TMP_NAME = re.compile(re.escape(_TMP_PREFIX) + r"(\d+)-")
+CRASHED_TWICE = (
+    "LibreOffice stopped while converting the document to PDF, and again after it was "
+    "restarted, so no PDF was made. Try again; if it keeps happening, convert the DOCX "
+    "copy by hand or make the DOCX format instead (--format docx)."
+)
 
 
 class Converter:
@@ -70,6 +86,7 @@ class Converter:
         self.start_timeout = start_timeout
         self.starts = 0
         self._proc: subprocess.Popen[bytes] | None = None
+        self._office_group: int | None = None
         self._tmp: Path | None = None
         self._buffer = b""
         self._count = 0
@@ -108,7 +125,7 @@ class Converter:
                         f"LibreOffice could not convert the document to PDF: {reply.get('error')}"
                     )
                 return _take(output)
-        raise ConversionError("LibreOffice stopped while converting, twice in a row")
+        raise ConversionError(CRASHED_TWICE)
 
     def close(self) -> None:
         """Stop LibreOffice and remove the temporary folder; safe to call twice."""
@@ -117,7 +134,10 @@ class Converter:
             if proc is not None and proc.poll() is None:
                 with contextlib.suppress(OSError):
                     if proc.stdin:
-                        proc.stdin.close()  # end of input: the worker stops LibreOffice
+                        # Stop, then end of input: the worker stops LibreOffice and
+                        # leaves the folder to us (end of input alone means we died).
+                        proc.stdin.write(b'{"stop": true}\n')
+                        proc.stdin.close()
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=20)
             self._discard()
@@ -128,6 +148,7 @@ class Converter:
         if self._proc is not None and self._proc.poll() is None:
             return
         self._discard()
+        _remove_leftovers()
         if not _executable(self.soffice):
             raise ConversionError(
                 f"LibreOffice is not installed (no '{self.soffice}' program found), "
@@ -138,7 +159,7 @@ class Converter:
                 f"The system Python ({self.python}) with LibreOffice's bridge is missing, "
                 f"so PDF copies cannot be made. Install it with: {INSTALL_HINT}"
             )
-        self._tmp = Path(tempfile.mkdtemp(prefix="reviewdocs-pdf-"))
+        self._tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-"))
         pipe = f"reviewdocs-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         with (self._tmp / "worker.log").open("wb") as log:
             # A new session puts the worker and LibreOffice in one process group,
@@ -154,6 +175,10 @@ class Converter:
                     pipe,
                     "--profile",
                     (self._tmp / "profile").as_uri(),
+                    "--tmp",
+                    str(self._tmp),
+                    "--parent",
+                    str(os.getpid()),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -170,6 +195,8 @@ class Converter:
             message = _start_failure(ready, self.start_timeout, self._log_tail())
             self._discard()
             raise ConversionError(message)
+        group = ready.get("office_group")
+        self._office_group = group if isinstance(group, int) and group > 1 else None
 
     def _log_tail(self) -> str:
         """The last line the worker wrote to stderr (a traceback's error line)."""
@@ -232,9 +259,13 @@ class Converter:
     def _discard(self) -> None:
         """Kill the worker and LibreOffice if still there, and remove the temporary folder."""
         proc, self._proc = self._proc, None
+        group, self._office_group = self._office_group, None
         if proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
+            # The worker's group, and LibreOffice's own (soffice and soffice.bin).
+            for pgid in (proc.pid, group):
+                if pgid is not None:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(pgid, signal.SIGKILL)
             proc.wait()
             for pipe in (proc.stdin, proc.stdout):
                 with contextlib.suppress(OSError):
@@ -252,7 +283,59 @@ class Converter:
                     if pipe:
                         pipe.close()
         self._proc = None
+        self._office_group = None
         self._tmp = None
+
+
+def _remove_leftovers() -> None:
+    """Remove what a converter of a dead process left in the temporary folder (its
+    worker killed too, so nothing cleaned up): the DOCX and PDF it was converting and
+    LibreOffice's profile, after killing any LibreOffice still using that folder."""
+    base = Path(tempfile.gettempdir())
+    try:
+        folders = [p for p in base.iterdir() if p.name.startswith(_TMP_PREFIX)]
+    except OSError:
+        return
+    for folder in folders:
+        match = _TMP_NAME.match(folder.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        try:
+            if folder.stat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        _kill_users_of(str(folder))
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _kill_users_of(folder: str) -> None:
+    """Kill our own processes whose command line names ``folder`` (a LibreOffice left
+    running with its profile there). Linux only (``/proc``); elsewhere, nothing."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    needle = folder.encode()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid != os.getuid():
+                continue
+            if needle in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
 
 
 def _take(output: Path) -> bytes:
@@ -324,6 +407,9 @@ def get_converter() -> Converter:
     global _converter
     if _converter is None:
         _converter = Converter()
+        # A batch's worker processes end without running atexit: multiprocessing runs
+        # its finalizers instead, so LibreOffice and its profile go with the worker.
+        multiprocessing.util.Finalize(None, _close_at_exit, exitpriority=10)
     return _converter
 
 
