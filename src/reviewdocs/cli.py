@@ -242,14 +242,28 @@ def render(
     produced: date | None,
     register_path: Path | None,
 ) -> None:
-    """Produce the documents for one review (default: what the decision calls for)."""
+    """Produce the documents for one review (default: what the decision calls for).
+
+    A document already issued is never overwritten: the same one again is kept as it
+    is, and one that would differ (another --date, a changed input) is refused.
+    """
+    from reviewdocs.disclosure.amendments import resume_pending
     from reviewdocs.disclosure.production import produce
+    from reviewdocs.locks import review_lock
 
     review, input_sha256 = _load_with_hash(input_path)
     if font_size is not None and variant is None:
         # Asking for a size is asking for large print, whatever the recorded preference.
         variant = "large_print"
-    with _open_register(out_dir, register_path) as register:
+    with (
+        _open_register(out_dir, register_path) as register,
+        review_lock(out_dir, review["review"]["id"], "render"),
+    ):
+        for finished in resume_pending(
+            review, out_dir, register=register, input_sha256=input_sha256
+        ):
+            click.echo("Finished the amendment interrupted earlier:")
+            click.echo(finished.summary())
         produced_files = produce(
             review,
             out_dir,
