@@ -117,7 +117,7 @@ def phase_renderer(source: Path, renders: int, _work: Path) -> dict[str, float]:
 
 
 def phase_batch(source: Path, jobs: int, work: Path) -> dict[str, float]:
-    from reviewdocs.batch.run import run_batch
+    from reviewdocs.batch import run_batch
 
     start = time.perf_counter()
     result = run_batch(source, work / f"out-{jobs}", jobs=jobs, documents=[DOCUMENT], produced=ON)

@@ -25,7 +25,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES
-from reviewdocs.batch.run import REPORT_NAME, ReportRow, run_batch, terminal_progress
+from reviewdocs.batch import run_batch, terminal_progress
+from reviewdocs.batch.report import REPORT_NAME, ReportRow
 from reviewdocs.disclosure.register import Register
 from reviewdocs.errors import InputError
 from reviewdocs.files import sha256_file
@@ -485,7 +486,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from reviewdocs.batch.run import run_batch
+from reviewdocs.batch import run_batch
 run_batch(Path(sys.argv[1]), Path(sys.argv[2]), jobs=2, produced=date(2026, 11, 23))
 """
 
@@ -600,9 +601,9 @@ class _Pipe:
 
 
 def test_a_later_claim_waits_only_for_earlier_records_that_could_take_its_id() -> None:
-    from reviewdocs.batch.run import _OrderedClaims
+    from reviewdocs.batch.claims import OrderedClaims
 
-    claims = _OrderedClaims()
+    claims = OrderedClaims()
     assert claims.sent(0, "A", "line 1") == ("A", None)  # nothing earlier: answered at once
     assert claims.sent(1, "A", "line 2") is None  # line 1 may still take A
     assert claims.sent(2, None, "folder/x.json") is None  # its id is unknown until it claims
@@ -622,9 +623,9 @@ def test_a_later_claim_waits_only_for_earlier_records_that_could_take_its_id() -
 
 
 def test_an_id_held_for_a_record_that_failed_before_claiming_goes_to_the_next() -> None:
-    from reviewdocs.batch.run import _OrderedClaims
+    from reviewdocs.batch.claims import OrderedClaims
 
-    claims = _OrderedClaims()
+    claims = OrderedClaims()
     assert claims.sent(0, "A", "line 1") == ("A", None)
     claims.finished(0, claimed=False)  # line 1 was invalid
     assert claims.sent(1, "A", "line 2") == ("A", None)
@@ -636,9 +637,9 @@ def test_an_id_read_from_a_file_that_then_changed_is_given_back() -> None:
     """The parent reads a JSON file's id from its opening; if the file is changed
     before its worker reads it, the record claims another id, and the one read for
     it must not stay held against the record that really has it."""
-    from reviewdocs.batch.run import _OrderedClaims
+    from reviewdocs.batch.claims import OrderedClaims
 
-    claims = _OrderedClaims()
+    claims = OrderedClaims()
     assert claims.sent(0, "A", "in/a.json") == ("A", None)  # A held for a.json
     pipe = _Pipe()
     claims.asked(0, pipe, "B", "in/a.json")  # it validated with id B
@@ -650,7 +651,7 @@ def test_an_id_read_from_a_file_that_then_changed_is_given_back() -> None:
 def test_a_folder_record_whose_file_opens_with_its_id_is_read_by_the_parent(
     tmp_path: Path, example_raw: dict[str, Any]
 ) -> None:
-    from reviewdocs.batch.run import _id_hint
+    from reviewdocs.batch.records import id_hint
     from reviewdocs.intake.sources import Record
 
     opening = tmp_path / "a.json"
@@ -660,10 +661,10 @@ def test_a_folder_record_whose_file_opens_with_its_id_is_read_by_the_parent(
     later.write_text(json.dumps({"subject": raw["subject"], **raw}), "utf-8")
     form = tmp_path / "c.pdf"
     form.write_bytes(b"%PDF-1.7")
-    assert _id_hint(Record(str(opening), "file", str(opening))) == "CR_9"
-    assert _id_hint(Record(str(later), "file", str(later))) is None  # its claim will say
-    assert _id_hint(Record(str(form), "file", str(form))) is None
-    assert _id_hint(Record("gone", "file", str(tmp_path / "gone.json"))) is None
+    assert id_hint(Record(str(opening), "file", str(opening))) == "CR_9"
+    assert id_hint(Record(str(later), "file", str(later))) is None  # its claim will say
+    assert id_hint(Record(str(form), "file", str(form))) is None
+    assert id_hint(Record("gone", "file", str(tmp_path / "gone.json"))) is None
 
 
 def test_a_later_batch_never_writes_into_another_reviews_folder(
@@ -774,20 +775,20 @@ def test_every_reported_record_is_in_the_register_while_the_batch_runs(
 def test_workers_are_forked_only_from_a_process_without_other_threads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reviewdocs.batch.run import _start_method
+    from reviewdocs.batch.pool import start_method
 
     monkeypatch.delenv("REVIEWDOCS_BATCH_START", raising=False)
-    assert _start_method() == ("fork" if sys.platform == "linux" else "spawn")
+    assert start_method() == ("fork" if sys.platform == "linux" else "spawn")
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert _start_method() == "spawn"
+        assert start_method() == "spawn"
     finally:
         stop.set()
         other.join()
     monkeypatch.setenv("REVIEWDOCS_BATCH_START", "spawn")
-    assert _start_method() == "spawn"
+    assert start_method() == "spawn"
 
 
 def test_forked_and_spawned_workers_make_the_same_files(
@@ -892,7 +893,7 @@ def test_the_id_read_from_a_line_s_start_is_the_id_json_gives(line: bytes) -> No
     """The parent reads a JSON line's id without parsing it when the line opens with
     it; a valid record must then claim exactly that id, or another record with that id
     would be refused as a repeat."""
-    from reviewdocs.batch.run import _LEADING_ID, _id_hint
+    from reviewdocs.batch.records import _LEADING_ID, id_hint
     from reviewdocs.files import safe_id
     from reviewdocs.intake.read import parse_json
     from reviewdocs.intake.sources import Record
@@ -903,16 +904,16 @@ def test_the_id_read_from_a_line_s_start_is_the_id_json_gives(line: bytes) -> No
         raw = parse_json(line, "line 1")  # refuses repeated keys, as validation does
     except InputError:
         return  # such a record fails before it claims an id
-    assert _id_hint(Record("line 1", "json", line)) == safe_id(raw["review"]["id"])
+    assert id_hint(Record("line 1", "json", line)) == safe_id(raw["review"]["id"])
 
 
 def test_a_line_opening_with_its_id_is_read_without_parsing_it() -> None:
-    from reviewdocs.batch.run import _LEADING_ID, _id_hint
+    from reviewdocs.batch.records import _LEADING_ID, id_hint
     from reviewdocs.intake.sources import Record
 
     line = b'{"schema_version": 1, "review": {"id": "CR/7", "plan_type": "x"}, "subject": {'
     assert _LEADING_ID.match(line) is not None
-    assert _id_hint(Record("l", "json", line)) == "CR_7"  # no JSON parser would take it
+    assert id_hint(Record("l", "json", line)) == "CR_7"  # no JSON parser would take it
     later = b'{"subject": {}, "review": {"id": "CR-8"}}'
     assert _LEADING_ID.match(later) is None
-    assert _id_hint(Record("l", "json", later)) == "CR-8"
+    assert id_hint(Record("l", "json", later)) == "CR-8"

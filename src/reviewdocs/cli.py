@@ -310,7 +310,7 @@ def batch(
     OUT/batch-report.csv. Records already produced from the same input and
     templates are skipped, so an interrupted batch can simply be run again.
     """
-    from reviewdocs.batch.run import run_batch, terminal_progress
+    from reviewdocs.batch import run_batch, terminal_progress
 
     result = run_batch(
         source,
