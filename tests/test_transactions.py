@@ -246,3 +246,45 @@ def test_render_with_a_later_date_is_refused_and_the_issued_letter_kept(tmp_path
     assert same.returncode == 0, same.stderr
     assert sha256_file(letter) == issued
     assert audit(out) == []
+
+
+# --- finding 1: batches -------------------------------------------------------------------
+
+
+def _batch_source(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    review_file(tmp_path).rename(folder / "review.json")
+    return folder
+
+
+def test_a_second_batch_into_one_out_waits_then_names_the_first(tmp_path: Path) -> None:
+    source, out = _batch_source(tmp_path), tmp_path / "out"
+    first = start("batch", source, "--out", out, "--jobs", "1", "--date", FIRST,
+                  fault="produce.write=sleep:6")  # fmt: skip
+    time.sleep(2.5)
+    second = run("batch", source, "--out", out, "--jobs", "1", "--date", FIRST, lock_timeout=1)
+    done = finish(first)
+    assert done.returncode == 0, done.stderr
+    assert second.returncode == 1
+    assert f"{out} is busy: pid {first.pid}, `reviewdocs batch`, since 20" in second.stderr
+    assert "Waited 1 s; nothing was written." in second.stderr
+    assert "Traceback" not in second.stderr
+    assert (out / "batch-report.csv").read_text("utf-8").splitlines()[1].startswith(f"{ID},"), (
+        "the first batch's report is whole"
+    )
+    assert audit(out) == []
+
+
+def test_batches_and_a_share_wait_for_each_other_and_lose_nothing(tmp_path: Path) -> None:
+    source, out = _batch_source(tmp_path), tmp_path / "out"
+    review = source / "review.json"
+    first = start("batch", source, "--out", out, "--jobs", "1", "--date", FIRST,
+                  fault="produce.write=sleep:3")  # fmt: skip
+    time.sleep(2)
+    second = start("batch", source, "--out", out, "--jobs", "1", "--date", FIRST)
+    sharing = run("share", review, "--out", out, "--date", FIRST, lock_timeout=60)
+    assert sharing.returncode == 0, sharing.stderr
+    assert finish(first).returncode == 0
+    assert finish(second).returncode == 0
+    assert audit(out) == []
