@@ -25,7 +25,7 @@ from reviewdocs.disclosure.sharing_rules import (
     plan_sharing,
     recipients,
 )
-from reviewdocs.errors import SharingError
+from reviewdocs.errors import InputError, SharingError
 from reviewdocs.locks import review_lock
 
 __all__ = [
@@ -159,6 +159,19 @@ def _share(
     plans = select(plan_sharing(content, decision), recipients)
     check_plans(content, plans)
     on = production_date(review, produced)
+    if current.version > 1 and on < current.produced_on:
+        # A copy of version 2 dated before version 2 was made would say it supersedes
+        # version 1 before anyone had decided so (003 "it must be clear which the
+        # amended version is").
+        raise InputError(
+            {
+                "--date": [
+                    f"{on.isoformat()} is before version {current.version} of the record was "
+                    f"made ({current.produced_on.isoformat()}): a copy cannot be dated before "
+                    "the version it is a copy of."
+                ]
+            }
+        )
     review_id = review["review"]["id"]
     result = ShareResult(review_id=review_id, version=current.version)
     holders = {e.recipient_id for e in register.recipients_of(review_id, RECORD, current.version)}
