@@ -153,3 +153,21 @@ def test_a_batch_after_a_held_copy_gives_the_held_recipient_nothing(
     assert new == {"outcome_letter.docx"}, "the person's letter only; no copy for anyone"
     assert set(reg.holds(ID)) == {"michael-evans"}
     assert inconsistencies(out, reg) == []
+
+
+def test_a_copy_dated_before_its_version_was_made_is_refused(
+    source: Path, out: Path, reg: Register
+) -> None:
+    """Found by bench/stress.py: a version 2 copy dated before version 2 was made."""
+    from reviewdocs.errors import InputError
+
+    _amend(source, out, reg, LATER)
+    review, sha = load_review(source), _sha(source)
+    with pytest.raises(InputError) as caught:
+        share(review, out, register=reg, produced=FIRST, input_sha256=sha)
+    assert caught.value.errors == {
+        "--date": [
+            "2026-11-20 is before version 2 of the record was made (2026-11-28): a copy "
+            "cannot be dated before the version it is a copy of."
+        ]
+    }
