@@ -151,7 +151,10 @@ def test_a_second_command_waits_then_names_who_holds_the_review(
     waited = time.monotonic() - began
     assert finish(holder).returncode == 0
     assert waiting.returncode == 1
-    assert f"Review {ID} is busy: pid {holder.pid}, `reviewdocs amend`, since 20" in waiting.stderr
+    assert (
+        f"Review {ID} is busy: another command is working on it (pid {holder.pid}, "
+        "`reviewdocs amend`, since 20"
+    ) in waiting.stderr
     assert "Waited 1 s; nothing was written. Run this again when it has finished." in (
         waiting.stderr
     )
@@ -261,18 +264,51 @@ def _batch_source(tmp_path: Path) -> Path:
 def test_a_second_batch_into_one_out_waits_then_names_the_first(tmp_path: Path) -> None:
     source, out = _batch_source(tmp_path), tmp_path / "out"
     first = start("batch", source, "--out", out, "--jobs", "1", "--date", FIRST,
-                  fault="produce.write=sleep:6")  # fmt: skip
+                  fault="produce.write=sleep:8")  # fmt: skip
     time.sleep(2.5)
+    racing = start("share", source / "review.json", "--out", out, "--date", FIRST, lock_timeout=1)
     second = run("batch", source, "--out", out, "--jobs", "1", "--date", FIRST, lock_timeout=1)
+    single = finish(racing)
     done = finish(first)
+    assert single.returncode == 1
+    assert f"{out} is busy: a batch is producing documents there (pid {first.pid}" in (
+        single.stderr
+    )
     assert done.returncode == 0, done.stderr
     assert second.returncode == 1
-    assert f"{out} is busy: pid {first.pid}, `reviewdocs batch`, since 20" in second.stderr
+    assert (
+        f"{out} is busy: a batch is producing documents there (pid {first.pid}, "
+        "`reviewdocs batch`, since 20"
+    ) in second.stderr
     assert "Waited 1 s; nothing was written." in second.stderr
     assert "Traceback" not in second.stderr
     assert (out / "batch-report.csv").read_text("utf-8").splitlines()[1].startswith(f"{ID},"), (
         "the first batch's report is whole"
     )
+    assert audit(out) == []
+
+
+def test_a_batch_waits_for_a_command_on_one_of_its_reviews_then_names_it(
+    shared: tuple[Path, Path], tmp_path: Path
+) -> None:
+    review, out = shared
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "review.json").write_bytes(review.read_bytes())
+    holder = start(
+        "amend", review, amendment_file(tmp_path), "--out", out, "--date", LATER,
+        fault="amend.read=sleep:6",
+    )  # fmt: skip
+    time.sleep(2.5)
+    waiting = run("batch", source, "--out", out, "--jobs", "1", "--date", FIRST, lock_timeout=1)
+    assert finish(holder).returncode == 0
+    assert waiting.returncode == 1
+    assert (
+        f"{out} is busy: other commands are working there (pid {holder.pid}, "
+        f"`reviewdocs amend`, since 20"
+    ) in waiting.stderr
+    assert f"UTC, on {ID}). Waited 1 s; nothing was written." in waiting.stderr
+    assert not (out / "batch-report.csv").exists()
     assert audit(out) == []
 
 
@@ -288,3 +324,20 @@ def test_batches_and_a_share_wait_for_each_other_and_lose_nothing(tmp_path: Path
     assert finish(first).returncode == 0
     assert finish(second).returncode == 0
     assert audit(out) == []
+
+
+def test_register_check_counts_what_disagrees(shared: tuple[Path, Path]) -> None:
+    _, out = shared
+    reg = out / "register.sqlite"
+    clean = run("register", "check", "--register", reg)
+    assert (clean.returncode, clean.stdout) == (0, "0 inconsistencies.\n")
+    (out / ID / "review_record-nhs-trust.docx").write_bytes(b"replaced")
+    (out / ID / "stray.docx").write_bytes(b"unregistered")
+    found = run("register", "check", "--register", reg)
+    assert found.returncode == 1
+    assert found.stdout.splitlines() == [
+        f"{ID}/review_record-nhs-trust.docx is not the file the register recorded ({ID} "
+        f"review_record v1 for Exampleton Community NHS Trust, {FIRST}): it was replaced.",
+        f"{ID}/stray.docx is not in the register.",
+        "2 inconsistencies.",
+    ]

@@ -503,6 +503,31 @@ def register_export(register_path: Path, csv_path: str) -> None:
         register.export_csv(fh)
 
 
+@register_group.command("check")
+@_register_location
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder the documents are in (default: the register's folder).",
+)
+def register_check(register_path: Path, out_dir: Path | None) -> None:
+    """Check the register against the documents: every file registered and intact,
+    no half-done amendment, everyone who had the record given the latest version or a
+    recorded reason. Prints each problem and their count; exit 1 if any."""
+    from reviewdocs.disclosure.audit import inconsistencies
+    from reviewdocs.disclosure.register import Register
+
+    _require_file(register_path)
+    with Register(register_path) as register:
+        problems = inconsistencies(out_dir or register_path.parent, register)
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(problems)} inconsistenc{'y' if len(problems) == 1 else 'ies'}.")
+    if problems:
+        sys.exit(1)
+
+
 def _require_file(path: Path) -> None:
     if not path.is_file():
         raise ReviewdocsError(

@@ -227,8 +227,8 @@ def _seconds(limit: float) -> str:
 def _busy_review(folder: Path, review_id: str, limit: float) -> str:
     holder = _read_holder(folder / LOCK_NAME) or "another reviewdocs process"
     return (
-        f"Review {review_id} is busy: {holder} is working on {folder}. Waited "
-        f"{_seconds(limit)}; nothing was written. Run this again when it has finished."
+        f"Review {review_id} is busy: another command is working on it ({holder}). "
+        f"Waited {_seconds(limit)}; nothing was written. Run this again when it has finished."
     )
 
 
@@ -236,18 +236,18 @@ def _busy_out(folder: Path, limit: float, shared: bool) -> str:
     batch = _read_holder(folder / BATCH_INFO_NAME)
     if shared or batch:
         return (
-            f"{folder} is busy: {batch or 'a reviewdocs batch'} is producing documents "
-            f"there. Waited {_seconds(limit)}; nothing was written. Run this again when "
-            "the batch has finished."
+            f"{folder} is busy: a batch is producing documents there "
+            f"({batch or 'another reviewdocs process'}). Waited {_seconds(limit)}; nothing "
+            "was written. Run this again when the batch has finished."
         )
     holders = []
     with contextlib.suppress(OSError):
         for child in sorted(folder.iterdir()):
             line = _read_holder(child / LOCK_NAME)
             if line:
-                holders.append(f"{line} on review folder {child.name}")
-    named = "; ".join(holders[:5]) or "another reviewdocs command"
+                holders.append(f"{line}, on {child.name}")
+    named = "; ".join(holders[:5]) or "another reviewdocs process"
     return (
-        f"{folder} is busy: {named}. Waited {_seconds(limit)}; nothing was written. "
-        "Run the batch again when they have finished."
+        f"{folder} is busy: other commands are working there ({named}). Waited "
+        f"{_seconds(limit)}; nothing was written. Run the batch again when they have finished."
     )
