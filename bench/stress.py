@@ -1,6 +1,6 @@
 """Commands at once on one review, then a consistency check (issue 12).
 
-    python bench/stress.py [--rounds 5] [--runs 20] [--keep DIR]
+    python bench/stress.py [--rounds 5] [--runs 20] [--kill 4] [--keep DIR]
 
 Each round, in a fresh output folder, starts at the same moment ``--runs`` single
 commands on one review (sample 10: a joint review with four recipients, one with a
@@ -8,7 +8,10 @@ risk concern and a manager's partial decision), mixed: ``amend`` (three differen
 requests, each asked more than once, one not to be circulated), ``share`` (plain,
 and naming the held-back recipient), ``render`` (the issued date, and a later date
 that must be refused); and two ``batch`` runs into the same ``--out`` (the review and
-four others). Then it checks the register against the folder
+four others). ``--kill`` more ``amend`` runs are started with them and SIGKILLed at a
+random moment (0.5 to 6 s in); a last ``share`` then finishes whatever they left
+pending, as any next command on the review does. Then it checks the register against
+the folder
 (``reviewdocs.disclosure.audit``): every registered file on disk with its hash, every
 file registered, no half-done amendment, no version made twice, every earlier
 recipient holding the latest version or a recorded reason. It prints the count of
@@ -27,13 +30,17 @@ import copy
 import csv
 import json
 import os
+import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -123,7 +130,12 @@ def _expected(kind: str, code: int, err: str, out: Path) -> bool:
     return False
 
 
-def _round(number: int, runs: int, keep: Path | None) -> tuple[int, int]:
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+
+
+def _round(number: int, runs: int, kills: int, keep: Path | None) -> tuple[int, int]:
     from reviewdocs.disclosure.audit import inconsistencies
     from reviewdocs.disclosure.register import Register
 
@@ -148,8 +160,54 @@ def _round(number: int, runs: int, keep: Path | None) -> tuple[int, int]:
             )
             for kind, args in commands
         ]
-        ended = [(kind, proc, *proc.communicate()) for kind, proc in procs]
+        victims = []
+        for _ in range(kills):
+            victim = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "reviewdocs",
+                    "amend",
+                    str(review),
+                    str(random.choice(amendments)),
+                    "--out",
+                    str(out),
+                    "--date",
+                    LATER,
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            victims.append(victim)
+            threading.Timer(random.uniform(0.5, 6.0), _kill, (victim,)).start()
+        ended: list[tuple[str, Any, str, str]] = [
+            (kind, proc, *proc.communicate()) for kind, proc in procs
+        ]
         outcomes: Counter[str] = Counter()
+        for victim in victims:
+            victim.communicate()
+            outcomes["killed"] += 1 if victim.returncode == -signal.SIGKILL else 0
+            outcomes["exit 0"] += 1 if victim.returncode == 0 else 0
+        if victims:
+            settle = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "reviewdocs",
+                    "share",
+                    str(review),
+                    "--out",
+                    str(out),
+                    "--date",
+                    "2026-12-01",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if settle.returncode != 0:
+                ended.append(("share (after the kills)", settle, settle.stdout, settle.stderr))
         unexpected = []
         for kind, proc, _, err in ended:
             if proc.returncode == 0:
@@ -164,7 +222,8 @@ def _round(number: int, runs: int, keep: Path | None) -> tuple[int, int]:
             versions = sorted(a.version or 0 for a in register.amendments(ID))
         done = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))
         print(
-            f"round {number}: {len(procs)} runs ({runs} single, 2 batch) in {took:.1f} s; "
+            f"round {number}: {len(procs) + kills} runs ({runs} single, 2 batch, {kills} amend "
+            f"to kill) in {took:.1f} s; "
             f"{done}; unexpected failures: {len(unexpected)}; amendment versions made: "
             f"{versions}; inconsistencies: {len(problems)}"
         )
@@ -183,11 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds (default 5)")
     parser.add_argument("--runs", type=int, default=20, help="single commands per round")
+    parser.add_argument("--kill", type=int, default=4, help="amend runs to SIGKILL per round")
+    parser.add_argument("--seed", type=int, help="random seed (default: a new one, printed)")
     parser.add_argument("--keep", type=Path, help="copy each round's folder here")
     args = parser.parse_args(argv)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 30)
+    random.seed(seed)
+    print(f"seed {seed}")
     total_problems = total_unexpected = 0
     for number in range(1, args.rounds + 1):
-        problems, unexpected = _round(number, args.runs, args.keep)
+        problems, unexpected = _round(number, args.runs, args.kill, args.keep)
         total_problems += problems
         total_unexpected += unexpected
     print(

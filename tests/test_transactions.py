@@ -341,3 +341,17 @@ def test_register_check_counts_what_disagrees(shared: tuple[Path, Path]) -> None
         f"{ID}/stray.docx is not in the register.",
         "2 inconsistencies.",
     ]
+
+
+def test_a_half_written_file_left_by_a_killed_command_is_removed_by_the_next(
+    shared: tuple[Path, Path],
+) -> None:
+    review, out = shared
+    leftover = out / ID / ".review_record-v2.docx.4242.part"
+    leftover.write_bytes(b"half a document")
+    assert audit(out) == [
+        f"{ID}/.review_record-v2.docx.4242.part is a half-written file left behind."
+    ]
+    assert run("share", review, "--out", out, "--date", LATER).returncode == 0
+    assert not leftover.exists()
+    assert audit(out) == []

@@ -20,6 +20,8 @@ The same request made again is recognised by its content and not applied twice.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -227,15 +229,31 @@ def resume_pending(
     """Finish every amendment of the review that a killed or stopped run left pending.
 
     Called by every command that reads the review's current version (``render``,
-    ``share``, ``amend``), holding the review's lock, before it reads.
+    ``share``, ``amend``), holding the review's lock, before it reads; half-written
+    files a killed command left in the review's folder are removed first.
     """
     review_id = review["review"]["id"]
     with review_lock(out_dir, review_id, "amend"):
+        _remove_half_written(out_dir / safe_id(review_id))
         return [
             _carry_out(review, stored, out_dir, register, input_sha256)
             for stored in register.amendments(review_id)
             if stored.state != "done"
         ]
+
+
+def _remove_half_written(folder: Path) -> None:
+    """Temporary files a killed command left in the review's folder (``write_atomic``
+    renames a whole file into place; a kill before the rename leaves ``.<name>.part``).
+    Holding the review's lock, no live command is writing there: they are leftovers."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.startswith(".") and name.endswith(".part"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
 
 
 class AmendmentInterrupted(ReviewdocsError):
