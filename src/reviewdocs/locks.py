@@ -1,12 +1,13 @@
 """OS file locks: one command at a time per review folder, one batch at a time per --out.
 
 Every command that reads a review's current version from the register and writes the
-next (``render``, ``share``, ``amend``, each record of a ``batch``) holds that review's
-lock: an exclusive ``flock`` on ``OUT/<review id>/.reviewdocs.lock``. A batch holds the
-``--out`` folder itself exclusively for its whole run (its workers hand their files to
-the parent, which registers them later, so nothing else may write there meanwhile); a
-single command holds it shared, so several single commands run side by side on
-different reviews, but never during a batch into the same folder.
+next (``render``, ``share``, ``amend``) holds that review's lock: an exclusive ``flock``
+on ``OUT/<review id>/.reviewdocs.lock``, and the ``--out`` folder shared. A batch holds
+the ``--out`` folder exclusively for its whole run, which covers each of its records:
+its workers hand their files to the parent, which registers them later, a group at a
+time, so no other command may read or write any review there until the batch is done.
+Several single commands run side by side on different reviews, one at a time on one
+review, and never during a batch into the same folder.
 
 A second run waits a bounded time (``REVIEWDOCS_LOCK_TIMEOUT`` seconds, default 10),
 then fails with ``LockBusy`` (exit 1) naming who holds the lock: process id, command
@@ -74,15 +75,16 @@ def holder_line(command: str) -> str:
 
 
 @contextlib.contextmanager
-def review_lock(
-    out_dir: Path, review_id: str, command: str, *, in_batch: bool = False
-) -> Iterator[None]:
-    """Hold ``review_id``'s folder in ``out_dir`` (and ``out_dir`` shared, unless this is
-    a batch's record: the batch already holds it exclusively)."""
-    with contextlib.ExitStack() as stack:
-        if not in_batch:
-            stack.enter_context(out_lock(out_dir, command, shared=True))
-        stack.enter_context(_file_lock(Path(out_dir) / safe_id(review_id), review_id, command))
+def review_lock(out_dir: Path, review_id: str, command: str) -> Iterator[None]:
+    """Hold ``review_id``'s folder in ``out_dir``, and ``out_dir`` shared.
+
+    A batch's records take no lock of their own: the batch holds ``out_dir``
+    exclusively, so no other command can be working on any review in it.
+    """
+    with (
+        out_lock(out_dir, command, shared=True),
+        _file_lock(Path(out_dir) / safe_id(review_id), review_id, command),
+    ):
         yield
 
 
