@@ -193,7 +193,6 @@ def produce(
                     font_size=font_size,
                 )
                 rendered_by_variant[var] = rendered
-            data = rendered.data if ext == "docx" else _to_pdf(rendered.data)
             relpath = output_name(
                 review_id, document, ext, version=version, recipient_id=recipient_id, variant=var
             )
@@ -206,13 +205,15 @@ def produce(
                 path=out_dir / relpath,
                 relpath=relpath,
                 recipient_id=recipient_id,
-                sha256=sha256_bytes(data),
+                sha256="",
                 template_sha256=rendered.template_sha256,
             )
             issued = _issued(register, item, input_sha256, on) if register is not None else None
-            if issued is not None:
-                item = dataclasses.replace(item, sha256=issued, reused=True)
-            planned.append((item, data, issued is not None))
+            if issued is not None:  # kept as it is: not even converted again
+                planned.append((dataclasses.replace(item, sha256=issued, reused=True), b"", True))
+                continue
+            data = rendered.data if ext == "docx" else _to_pdf(rendered.data)
+            planned.append((dataclasses.replace(item, sha256=sha256_bytes(data)), data, False))
 
     results: list[Produced] = []
     for item, data, reused in planned:
