@@ -8,10 +8,10 @@ risk concern and a manager's partial decision), mixed: ``amend`` (three differen
 requests, each asked more than once, one not to be circulated), ``share`` (plain,
 and naming the held-back recipient), ``render`` (the issued date, and a later date
 that must be refused); and two ``batch`` runs into the same ``--out`` (the review and
-four others). ``--kill`` more ``amend`` runs are started with them and SIGKILLed at a
-random moment (0.5 to 6 s in); a last ``share`` then finishes whatever they left
-pending, as any next command on the review does. Then it checks the register against
-the folder
+four others). Then ``--kill`` new amendments, one at a time, each SIGKILLed at a random
+moment of its run; what it left is counted before anything else runs (a half-done
+amendment is expected there), then the same command is run again and must finish it.
+Then it checks the register against the folder
 (``reviewdocs.disclosure.audit``): every registered file on disk with its hash, every
 file registered, no half-done amendment, no version made twice, every earlier
 recipient holding the latest version or a recorded reason. It prints the count of
@@ -36,7 +36,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -130,9 +129,56 @@ def _expected(kind: str, code: int, err: str, out: Path) -> bool:
     return False
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)
+def _kill_phase(
+    review: Path,
+    work: Path,
+    out: Path,
+    env: dict[str, str],
+    kills: int,
+    ended: list[tuple[str, Any, str, str]],
+) -> tuple[int, int]:
+    """``kills`` new amendments, one at a time, each SIGKILLed at a random moment of its
+    run (timed against an amend run to the end first), what it left counted before any
+    other command, then the same command run again. (inconsistencies left, runs killed
+    before they finished)."""
+    from reviewdocs.disclosure.audit import inconsistencies
+    from reviewdocs.disclosure.register import Register
+
+    def amend(path: Path) -> subprocess.Popen[str]:
+        args = ["amend", str(review), str(path), "--out", str(out), "--date", LATER]
+        return subprocess.Popen(
+            [sys.executable, "-m", "reviewdocs", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    left = cut = 0
+    took = None
+    for n in range(kills + 1):
+        path = work / f"amend-killed-{n}.json"
+        raw = json.loads((work / "amend-steps.json").read_text())
+        raw["sections"] = {"plan_elements": f"Corrected again ({n})."}
+        path.write_text(json.dumps(raw), encoding="utf-8")
+        began = time.monotonic()
+        proc = amend(path)
+        if took is not None:  # the first runs to the end: how long a run takes here
+            time.sleep(random.uniform(0.2, took))
+            proc.send_signal(signal.SIGKILL)
+        out_text, err = proc.communicate()
+        if took is None:
+            took = time.monotonic() - began
+        if proc.returncode == -signal.SIGKILL:
+            with Register(out / "register.sqlite") as register:
+                found = inconsistencies(out, register)
+            cut += 1
+            left += len(found)
+            again = amend(path)
+            ended.append(("amend (again, after a kill)", again, *again.communicate()))
+        else:
+            ended.append(("amend", proc, out_text, err))
+    return left, cut
 
 
 def _round(number: int, runs: int, kills: int, keep: Path | None) -> tuple[int, int]:
@@ -160,54 +206,12 @@ def _round(number: int, runs: int, kills: int, keep: Path | None) -> tuple[int, 
             )
             for kind, args in commands
         ]
-        victims = []
-        for _ in range(kills):
-            victim = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "reviewdocs",
-                    "amend",
-                    str(review),
-                    str(random.choice(amendments)),
-                    "--out",
-                    str(out),
-                    "--date",
-                    LATER,
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            victims.append(victim)
-            threading.Timer(random.uniform(0.5, 6.0), _kill, (victim,)).start()
         ended: list[tuple[str, Any, str, str]] = [
             (kind, proc, *proc.communicate()) for kind, proc in procs
         ]
         outcomes: Counter[str] = Counter()
-        for victim in victims:
-            victim.communicate()
-            outcomes["killed"] += 1 if victim.returncode == -signal.SIGKILL else 0
-            outcomes["exit 0"] += 1 if victim.returncode == 0 else 0
-        if victims:
-            settle = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "reviewdocs",
-                    "share",
-                    str(review),
-                    "--out",
-                    str(out),
-                    "--date",
-                    "2026-12-01",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if settle.returncode != 0:
-                ended.append(("share (after the kills)", settle, settle.stdout, settle.stderr))
+        left, cut = _kill_phase(review, work, out, env, kills, ended)
+        outcomes["amend SIGKILLed before it finished"] += cut
         unexpected = []
         for kind, proc, _, err in ended:
             if proc.returncode == 0:
@@ -222,10 +226,10 @@ def _round(number: int, runs: int, kills: int, keep: Path | None) -> tuple[int, 
             versions = sorted(a.version or 0 for a in register.amendments(ID))
         done = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))
         print(
-            f"round {number}: {len(procs) + kills} runs ({runs} single, 2 batch, {kills} amend "
-            f"to kill) in {took:.1f} s; "
-            f"{done}; unexpected failures: {len(unexpected)}; amendment versions made: "
-            f"{versions}; inconsistencies: {len(problems)}"
+            f"round {number}: {len(procs)} runs at once ({runs} single, 2 batch), then {kills} "
+            f"amend SIGKILLed at random and each run again, in {took:.1f} s; {done}; "
+            f"unexpected failures: {len(unexpected)}; amendment versions made: {versions}; "
+            f"inconsistencies left by the kills: {left}; at the end: {len(problems)}"
         )
         for line in unexpected + problems:
             print(f"  {line}")
