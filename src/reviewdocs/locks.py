@@ -107,7 +107,7 @@ def _file_lock(folder: Path, review_id: str, command: str) -> Iterator[None]:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except FileNotFoundError:  # the folder was removed by the holder just before
-            _make_folder(folder)
+            created = _make_folder(folder) or created
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
