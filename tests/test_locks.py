@@ -124,3 +124,25 @@ def test_the_timeout_is_ten_seconds_unless_set(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("REVIEWDOCS_LOCK_TIMEOUT", "soon")
     with pytest.raises(ReviewdocsError, match="REVIEWDOCS_LOCK_TIMEOUT='soon' is not a number"):
         timeout_s()
+
+
+def test_a_killed_batch_s_note_does_not_name_it_as_the_holder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    proc, _, _ = _holding(_hold_batch, out)
+    proc.kill()  # type: ignore[attr-defined]
+    proc.join(30)  # type: ignore[attr-defined]
+    assert (out / ".reviewdocs-batch").exists(), "a SIGKILL leaves the note behind"
+    holder, release, _ = _holding(_hold_review, out)
+    monkeypatch.setenv("REVIEWDOCS_LOCK_TIMEOUT", "0.2")
+    try:
+        with pytest.raises(LockBusy) as caught, out_lock(out, "batch", shared=False):
+            pass
+        assert caught.value.message.startswith(
+            f"{out} is busy: other commands are working there (pid {holder.pid}, "  # type: ignore[attr-defined]
+            "`reviewdocs amend`, since 20"
+        )
+    finally:
+        release.set()  # type: ignore[attr-defined]
+        holder.join(30)  # type: ignore[attr-defined]

@@ -213,13 +213,24 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _read_holder(path: Path) -> str:
+    """The holder named in a lock's file, or "" (none, or a process no longer running:
+    the file of a killed holder stays behind, its lock released)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace").strip()
     except OSError as exc:
-        if exc.errno not in (errno.ENOENT, errno.EACCES):
+        if exc.errno not in (errno.ENOENT, errno.EACCES, errno.ENOTDIR):
             raise
         return ""
-    return text.splitlines()[0] if text else ""
+    line = text.splitlines()[0] if text else ""
+    pid = line.removeprefix("pid ").split(",", 1)[0]
+    if pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return ""
+        except PermissionError:
+            pass  # running, as another user
+    return line
 
 
 def _seconds(limit: float) -> str:
