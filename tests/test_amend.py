@@ -277,9 +277,26 @@ def test_two_declined_requests_keep_both_letters(
     declined = load_amendment(AMENDMENTS / "10-decline-budget.json")
     amend(review, declined, tmp_path, register=shared, produced=date(2026, 11, 28))
     first = sha256_file(tmp_path / ID / "amendment_decision_letter.docx")
-    amend(review, declined, tmp_path, register=shared, produced=date(2026, 11, 29))
+    # A second request (made on another day): the same request again is not decided
+    # twice (test_transactions: an amendment already applied is not applied again).
+    asked_again = {**declined, "date": date(2026, 11, 27)}
+    amend(review, asked_again, tmp_path, register=shared, produced=date(2026, 11, 29))
     assert sha256_file(tmp_path / ID / "amendment_decision_letter.docx") == first
     assert (tmp_path / ID / "amendment_decision_letter-v2.docx").exists()
+
+
+def test_the_same_request_again_is_decided_once(
+    review: dict[str, Any], shared: Register, tmp_path: Path
+) -> None:
+    declined = load_amendment(AMENDMENTS / "10-decline-budget.json")
+    amend(review, declined, tmp_path, register=shared, produced=date(2026, 11, 28))
+    again = amend(review, declined, tmp_path, register=shared, produced=date(2026, 11, 29))
+    assert again.summary() == (
+        f"Review {ID}: this amendment was already decided on 2026-11-28 (declined); "
+        "nothing was done again."
+    )
+    assert not (tmp_path / ID / "amendment_decision_letter-v2.docx").exists()
+    assert len(shared.amendments(ID)) == 1
 
 
 def test_a_file_the_register_does_not_know_is_never_overwritten(

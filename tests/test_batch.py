@@ -318,22 +318,32 @@ def test_rerun_skips_unchanged_records(tmp_path: Path, example_raw) -> None:
         assert len(register.entries()) == rows_before
 
 
-def test_changing_one_input_reproduces_only_that_record(tmp_path: Path, example_raw) -> None:
+def test_changing_one_input_fails_only_that_record_and_keeps_its_issued_letters(
+    tmp_path: Path, example_raw
+) -> None:
+    """Issue 12 finding 7: letters already issued are never replaced by different ones
+    (this test used to pin that the changed record was produced again, over them)."""
     src = tmp_path / "in"
     src.mkdir()
     for n in range(3):
         (src / f"{n}.json").write_text(json.dumps(_record(example_raw, f"CR-C-{n}")), "utf-8")
     out = tmp_path / "out"
     run_batch(src, out, jobs=1, produced=ON)
+    issued = sha256_file(out / "CR-C-1" / "outcome_letter.docx")
     changed = _record(example_raw, "CR-C-1", "Renamed Person")
     (src / "1.json").write_text(json.dumps(changed), "utf-8")
 
     again = run_batch(src, out, jobs=1, produced=ON)
 
-    statuses = [(row["id"], row["status"]) for row in _report(out)]
-    assert statuses == [("CR-C-0", "skipped"), ("CR-C-1", "produced"), ("CR-C-2", "skipped")]
-    assert "Renamed Person" in _text(out / "CR-C-1" / "outcome_letter.docx")
-    assert again.produced == 1
+    rows = _report(out)
+    statuses = [(row["id"], row["status"]) for row in rows]
+    assert statuses == [("CR-C-0", "skipped"), ("CR-C-1", "failed"), ("CR-C-2", "skipped")]
+    assert rows[1]["error"].startswith(
+        "CR-C-1/review_record.docx was issued on 2026-11-23 and this one would differ "
+        "(made from a changed input file). An issued document is never overwritten"
+    )
+    assert sha256_file(out / "CR-C-1" / "outcome_letter.docx") == issued
+    assert again.produced == 0
 
 
 def test_a_damaged_output_file_is_produced_again(tmp_path: Path, example_raw) -> None:

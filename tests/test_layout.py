@@ -16,10 +16,11 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "reviewdocs"
 
-# Shared by every stage: what an error is, the contract's codes, dates, files, resources.
+# Shared by every stage: what an error is, the contract's codes, dates, files, resources,
+# the locks every command that writes a review holds, and the crash tests' fault points.
 COMMON = frozenset(
     {"reviewdocs", "reviewdocs.errors", "reviewdocs.codes", "reviewdocs.dates"}
-    | {"reviewdocs.files", "reviewdocs.resources"}
+    | {"reviewdocs.files", "reviewdocs.resources", "reviewdocs.locks", "reviewdocs.faults"}
 )
 STAGES = ("intake", "decision", "documents", "disclosure", "batch")
 FRONT_ENDS = ("cli", "web", "__main__")

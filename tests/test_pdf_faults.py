@@ -75,7 +75,12 @@ def wait_for(check: Callable[[], bool], seconds: float, step: float = 0.1) -> bo
 
 
 def left_in(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    """What is in ``folder`` now. os.walk, not rglob: the folder is being removed while
+    we look, and a file gone between listing and stat is simply not there."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        found += [str(Path(top, name).relative_to(folder)) for name in dirs + files]
+    return sorted(found)
 
 
 def test_sigkill_during_render_pdf_leaves_nothing_behind(tmpdir_env: Path, tmp_path: Path) -> None:

@@ -242,14 +242,28 @@ def render(
     produced: date | None,
     register_path: Path | None,
 ) -> None:
-    """Produce the documents for one review (default: what the decision calls for)."""
+    """Produce the documents for one review (default: what the decision calls for).
+
+    A document already issued is never overwritten: the same one again is kept as it
+    is, and one that would differ (another --date, a changed input) is refused.
+    """
+    from reviewdocs.disclosure.amendments import resume_pending
     from reviewdocs.disclosure.production import produce
+    from reviewdocs.locks import review_lock
 
     review, input_sha256 = _load_with_hash(input_path)
     if font_size is not None and variant is None:
         # Asking for a size is asking for large print, whatever the recorded preference.
         variant = "large_print"
-    with _open_register(out_dir, register_path) as register:
+    with (
+        _open_register(out_dir, register_path) as register,
+        review_lock(out_dir, review["review"]["id"], "render"),
+    ):
+        for finished in resume_pending(
+            review, out_dir, register=register, input_sha256=input_sha256
+        ):
+            click.echo("Finished the amendment interrupted earlier:")
+            click.echo(finished.summary())
         produced_files = produce(
             review,
             out_dir,
@@ -490,6 +504,31 @@ def register_export(register_path: Path, csv_path: str) -> None:
     out: IO[str] | Path = sys.stdout if csv_path == "-" else Path(csv_path)
     with Register(register_path) as register:
         register.export_csv(out)
+
+
+@register_group.command("check")
+@_register_location
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder the documents are in (default: the register's folder).",
+)
+def register_check(register_path: Path, out_dir: Path | None) -> None:
+    """Check the register against the documents: every file registered and intact,
+    no half-done amendment, everyone who had the record given the latest version or a
+    recorded reason. Prints each problem and their count; exit 1 if any."""
+    from reviewdocs.disclosure.audit import inconsistencies
+    from reviewdocs.disclosure.register import Register
+
+    _require_file(register_path)
+    with Register(register_path) as register:
+        problems = inconsistencies(out_dir or register_path.parent, register)
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(problems)} inconsistenc{'y' if len(problems) == 1 else 'ies'}.")
+    if problems:
+        sys.exit(1)
 
 
 def _require_file(path: Path) -> None:

@@ -13,14 +13,20 @@ Re-running is resuming (:mod:`reviewdocs.batch.resume`): a record is skipped whe
 register shows every file it calls for was produced from the same input bytes and the
 same template, and each file is still on disk with the hash the register recorded.
 Anything else about the record is produced again, file by file, so an interrupted
-record is finished without producing its finished files twice.
+record is finished without producing its finished files twice; a document already
+issued that would now differ (a changed input, a later ``--date``) is never replaced:
+the record fails, saying so.
+
+A batch holds its ``--out`` folder exclusively (``locks.out_lock``): a second batch into
+it, or a ``render``/``share``/``amend`` on one of its reviews, waits a bounded time and
+then fails naming the batch; the batch likewise waits for them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +37,7 @@ from reviewdocs.batch.report import REPORT_NAME, BatchResult, Journal, Report, R
 from reviewdocs.batch.worker import Job, Worker
 from reviewdocs.files import make_private_dirs
 from reviewdocs.intake.sources import Record, count_records, describe_source, iter_records
+from reviewdocs.locks import out_lock
 
 __all__ = ["BatchResult", "ReportRow", "run_batch", "terminal_progress"]
 
@@ -77,7 +84,22 @@ def run_batch(
         report=out_dir / REPORT_NAME, dry_run=dry_run, source_note=describe_source(source)
     )
     workers = jobs or cores()
-    callback = progress(total) if progress is not None else None
+    # One batch at a time in a folder, and no single command on any of its reviews
+    # meanwhile (they hold it shared): the workers' files are registered by this
+    # process later, a group at a time, so nothing else may read or write there first.
+    with out_lock(out_dir, "batch", shared=False):
+        _run(records, job, result, workers, progress(total) if progress is not None else None)
+    return result
+
+
+def _run(
+    records: Iterator[Record],
+    job: Job,
+    result: BatchResult,
+    workers: int,
+    callback: Callable[[ReportRow], None] | None,
+) -> None:
+    dry_run = job.dry_run
     try:
         with Report(result.report) as report:
             rows = _run_here(records, job) if workers == 1 else run_pool(records, job, workers)
@@ -98,7 +120,6 @@ def run_batch(
         close = getattr(callback, "close", None)
         if close is not None:
             close()
-    return result
 
 
 def _run_here(records: Iterator[Record], job: Job) -> Generator[ReportRow, None, None]:

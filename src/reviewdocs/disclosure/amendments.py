@@ -8,23 +8,32 @@ the reasons and the right to complain. Earlier files are never written to again.
 
 The input file holds the original record; each accepted amendment is stored in the
 register, so version N is rebuilt by applying the amendments in order.
+
+An amendment is a transaction. Under the review's lock (``locks.review_lock``) the
+decision is stored first, as ``pending``, with the versions it makes; then its files
+are made; then its "not sent" decisions are recorded and it is marked ``done``, in one
+register transaction. A run killed or stopped (a full disk) anywhere in between leaves
+a pending amendment that the next command on the review finishes before anything else
+(``resume_pending``): the files already made and registered are kept, the rest made.
+The same request made again is recognised by its content and not applied twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from reviewdocs.disclosure.sharing import (
-    ShareDecision,
-    advocate_note,
-    check_plans,
-    plan_sharing,
-    produce_copy,
-)
+from reviewdocs import faults
+from reviewdocs.disclosure.circulation import circulation
+from reviewdocs.disclosure.copies import advocate_note, produce_copy
+from reviewdocs.disclosure.register import amendment_key
+from reviewdocs.disclosure.rows import Refusal, StoredAmendment
+from reviewdocs.disclosure.sharing_rules import ShareDecision, check_plans
 from reviewdocs.disclosure.versions import (
     RECORD,
     RecordState,
@@ -35,6 +44,7 @@ from reviewdocs.disclosure.versions import (
 )
 from reviewdocs.errors import InputError, ReviewdocsError
 from reviewdocs.files import safe_id
+from reviewdocs.locks import review_lock
 
 LETTER: Final = "amendment_decision_letter"
 
@@ -58,8 +68,26 @@ class AmendResult:
     """(recipient name, reason in plain words) for each earlier recipient left out."""
     advocate_note: str = ""
     warnings: list[str] = field(default_factory=list)
+    key: str = ""
+    already_on: date | None = None
+    """When this same request was decided before (nothing was done this time)."""
+    resumed: list[AmendResult] = field(default_factory=list)
+    """Amendments interrupted earlier and finished by this run, before this one."""
 
     def summary(self) -> str:
+        lines = []
+        for earlier in self.resumed:
+            lines += ["Finished the amendment interrupted earlier:", earlier.summary()]
+        if self.already_on is not None:
+            made = f"version {self.version} made" if self.accepted else "declined"
+            lines.append(
+                f"Review {self.review_id}: this amendment was already decided on "
+                f"{self.already_on.isoformat()} ({made}); nothing was done again."
+            )
+            return "\n".join(lines)
+        return "\n".join([*lines, self._own_summary()])
+
+    def _own_summary(self) -> str:
         if not self.accepted:
             lines = [
                 f"Review {self.review_id}: amendment declined; record version "
@@ -78,7 +106,10 @@ class AmendResult:
             if self.advocate_note:
                 lines.append(f"  {self.advocate_note}")
         lines += [f"  warning: {warning}" for warning in self.warnings]
-        lines += [f"  wrote {item.relpath}" for item in self.produced]
+        lines += [
+            f"  {'kept (already issued, unchanged)' if item.reused else 'wrote'} {item.relpath}"
+            for item in self.produced
+        ]
         return "\n".join(lines)
 
 
@@ -91,10 +122,13 @@ def amend(
     produced: date | None = None,
     input_sha256: str = "",
 ) -> AmendResult:
-    """Decide an amendment request (003): the amended record, or the decline letter."""
-    from reviewdocs.disclosure.production import production_date
+    """Decide an amendment request (003): the amended record, or the decline letter.
 
+    Under the review's lock: amendments left pending by an interrupted run are finished
+    first; a request already decided (the same content) is not decided again.
+    """
     amendment = validate_amendment(amendment)
+    review_id = review["review"]["id"]
     if review["review"].get("stage") == "planned" or not review.get("findings"):
         raise ReviewdocsError("The review is planned, not completed: there is no record to amend.")
     held = review["review"].get("date")
@@ -107,7 +141,47 @@ def amend(
                 ]
             }
         )
+    with review_lock(out_dir, review_id, "amend"):
+        resumed = resume_pending(review, out_dir, register=register, input_sha256=input_sha256)
+        key = amendment_key(amendment)
+        for finished in resumed:
+            if finished.key == key:  # this very request, interrupted: now complete
+                finished.warnings += requester_warnings(review, amendment)
+                return AmendResult(
+                    review_id,
+                    finished.accepted,
+                    finished.amended_version,
+                    finished.version,
+                    resumed=resumed,
+                )
+        earlier = [a for a in register.amendments(review_id) if a.key == key]
+        if earlier:
+            return AmendResult(
+                review_id,
+                earlier[0].version is not None,
+                earlier[0].amends_version,
+                earlier[0].version,
+                already_on=earlier[0].decided_on,
+            )
+        result = _decide(review, amendment, out_dir, register, produced, input_sha256)
+        result.resumed = resumed
+        return result
+
+
+def _decide(
+    review: Mapping[str, Any],
+    amendment: dict[str, Any],
+    out_dir: Path,
+    register: Any,
+    produced: date | None,
+    input_sha256: str,
+) -> AmendResult:
+    """Store a new decision as pending (every check first), then carry it out."""
+    from reviewdocs.disclosure.production import production_date
+
+    review_id = review["review"]["id"]
     state = current_record(review, register)
+    faults.point("amend.read")
     on = production_date(review, produced)
     if amendment["date"] > on:
         # A request cannot be dated after the documents deciding it: a typed year is
@@ -120,17 +194,109 @@ def amend(
                 ]
             }
         )
-    if amendment["decision"] == "decline":
-        result = _decline(review, amendment, state, out_dir, register, on, input_sha256)
-    else:
-        result = _accept(review, amendment, state, out_dir, register, on, input_sha256)
+    accepted = amendment["decision"] == "accept"
+    new_version = state.version + 1 if accepted else None
+    letter_version = (register.latest_version(review_id, LETTER) or 0) + 1
+    if new_version is not None:
+        _refuse_overwrite(out_dir, review_id, RECORD, new_version)
+        content = apply_amendment(state.review, amendment, new_version)
+        decision = with_sections(state.decision, list(amendment["sections"]))
+        to_send, _ = circulation(content, decision, amendment, state, register)
+        # Every copy must be makeable before the decision is stored.
+        check_plans(content, to_send)
+    _refuse_overwrite(out_dir, review_id, LETTER, letter_version)
+    row = register.add_amendment(
+        review_id,
+        state.version,
+        new_version,
+        on,
+        amendment,
+        state="pending",
+        letter_version=letter_version,
+    )
+    faults.point("amend.recorded")
+    (stored,) = [a for a in register.amendments(review_id) if a.id == row]
+    result = _carry_out(review, stored, out_dir, register, input_sha256)
     result.warnings += requester_warnings(review, amendment)
-    if not register.recipients_of(review["review"]["id"], RECORD, state.version):
+    if not register.recipients_of(review_id, RECORD, state.version):
         result.warnings.append(
             f"The register has no record of version {state.version} being given to anyone: "
             "if it was, this is not the register it was made with (use --register), and "
             "the people who had it have not been sent the amended version."
         )
+    return result
+
+
+def resume_pending(
+    review: Mapping[str, Any], out_dir: Path, *, register: Any, input_sha256: str = ""
+) -> list[AmendResult]:
+    """Finish every amendment of the review that a killed or stopped run left pending.
+
+    Called by every command that reads the review's current version (``render``,
+    ``share``, ``amend``), holding the review's lock, before it reads; half-written
+    files a killed command left in the review's folder are removed first.
+    """
+    review_id = review["review"]["id"]
+    with review_lock(out_dir, review_id, "amend"):
+        _remove_half_written(out_dir / safe_id(review_id))
+        return [
+            _carry_out(review, stored, out_dir, register, input_sha256)
+            for stored in register.amendments(review_id)
+            if stored.state != "done"
+        ]
+
+
+def _remove_half_written(folder: Path) -> None:
+    """Temporary files a killed command left in the review's folder (``write_atomic``
+    renames a whole file into place; a kill before the rename leaves ``.<name>.part``).
+    Holding the review's lock, no live command is writing there: they are leftovers."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.startswith(".") and name.endswith(".part"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+
+
+class AmendmentInterrupted(ReviewdocsError):
+    """An amendment stopped part-way (a full disk, a folder made read-only)."""
+
+
+def _carry_out(
+    review: Mapping[str, Any],
+    stored: StoredAmendment,
+    out_dir: Path,
+    register: Any,
+    input_sha256: str,
+) -> AmendResult:
+    """Make the files of a stored (pending) decision, then mark it done with its "not
+    sent" decisions. Files already made and registered by an earlier try are kept."""
+    state = current_record(review, register)
+    if state.version != stored.amends_version:
+        raise ReviewdocsError(
+            f"The register holds an unfinished amendment of version {stored.amends_version} "
+            f"of review {stored.review_id}, but the record is at version {state.version}: "
+            "the register does not match these documents (use the register they were made "
+            "with, --register)."
+        )
+    amendment = validate_amendment(stored.amendment)
+    try:
+        if stored.version is None:
+            result = _decline(review, amendment, state, stored, out_dir, register, input_sha256)
+        else:
+            result = _accept(review, amendment, state, stored, out_dir, register, input_sha256)
+    except OSError as exc:
+        what = f"Version {stored.version}" if stored.version else "The declined amendment"
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise AmendmentInterrupted(
+            f"The amendment of review {stored.review_id} stopped part-way: "
+            f"{exc.strerror or exc}{where}. {what} is recorded as in progress, nothing is "
+            "half-written, and no copy was sent that the register does not show. Fix the "
+            "cause, then run the same command again: it finishes the amendment first."
+        ) from exc
+    result.key = stored.key
     return result
 
 
@@ -161,41 +327,39 @@ def _decline(
     review: Mapping[str, Any],
     amendment: dict[str, Any],
     state: RecordState,
+    stored: StoredAmendment,
     out_dir: Path,
     register: Any,
-    on: date,
     input_sha256: str,
 ) -> AmendResult:
     """003 "If you reach a decision not to amend the record you should be clear about your
     reasons ... and you should make the carer aware of their right to complain"."""
     from reviewdocs.disclosure.production import produce
 
-    review_id = review["review"]["id"]
-    letter_version = (register.latest_version(review_id, LETTER) or 0) + 1
-    _refuse_overwrite(out_dir, review_id, LETTER, letter_version)
     made = produce(
         state.review,
         out_dir,
         decision=state.decision,
         documents=[LETTER],
-        produced=on,
+        produced=stored.decided_on,
         register=register,
         input_sha256=input_sha256,
-        version=letter_version,
+        version=stored.letter_version or 1,
         amendment=amendment,
         previous={"version": state.version, "produced": state.produced_on},
     )
-    register.add_amendment(review_id, state.version, None, on, amendment)
-    return AmendResult(review_id, False, state.version, None, produced=made)
+    faults.point("amend.circulated")
+    register.finish_amendment(stored.id, [])
+    return AmendResult(state.review["review"]["id"], False, state.version, None, produced=made)
 
 
 def _accept(
     review: Mapping[str, Any],
     amendment: dict[str, Any],
     state: RecordState,
+    stored: StoredAmendment,
     out_dir: Path,
     register: Any,
-    on: date,
     input_sha256: str,
 ) -> AmendResult:
     """003 "If a decision is made to make the amendments you should proceed to do so.
@@ -204,14 +368,11 @@ def _accept(
     from reviewdocs.disclosure.production import produce
 
     review_id = review["review"]["id"]
-    new_version = state.version + 1
-    letter_version = (register.latest_version(review_id, LETTER) or 0) + 1
-    _refuse_overwrite(out_dir, review_id, RECORD, new_version)
-    _refuse_overwrite(out_dir, review_id, LETTER, letter_version)
+    new_version = stored.version or state.version + 1
+    on = stored.decided_on
     content = apply_amendment(state.review, amendment, new_version)
     decision = with_sections(state.decision, list(amendment["sections"]))
     to_send, left_out = circulation(content, decision, amendment, state, register)
-    # Every copy must be makeable before the first file is written.
     check_plans(content, to_send)
     history = []
     if state.amendment:
@@ -229,9 +390,13 @@ def _accept(
     result.produced += produce(
         content, out_dir, decision=decision, documents=[RECORD], version=new_version, **common
     )
-    register.add_amendment(review_id, state.version, new_version, on, amendment)
     result.produced += produce(
-        content, out_dir, decision=decision, documents=[LETTER], version=letter_version, **common
+        content,
+        out_dir,
+        decision=decision,
+        documents=[LETTER],
+        version=stored.letter_version or 1,
+        **common,
     )
     result.advocate_note = advocate_note(content)
     for plan in to_send:
@@ -245,57 +410,14 @@ def _accept(
             **common,
         )
         result.circulated.append(plan)
-    for recipient_id, who, reason in left_out:
+    refusals = []
+    for recipient_id, who, reason, hold in left_out:
         result.not_circulated.append((who, reason))
         note = f"Version {new_version} not sent: {reason}"
-        register.add_refusal(review_id, recipient_id, who, note, on)
+        refusals.append(Refusal(review_id, recipient_id, who, note, on, new_version, hold))
+    faults.point("amend.circulated")
+    register.finish_amendment(stored.id, refusals)
     return result
-
-
-def circulation(
-    content: Mapping[str, Any],
-    decision: Mapping[str, Any],
-    amendment: Mapping[str, Any],
-    state: RecordState,
-    register: Any,
-) -> tuple[list[ShareDecision], list[tuple[str, str, str]]]:
-    """Who is sent the amended record, and (id, name, reason) for who is not.
-
-    003 "The amended record should be circulated to the same people as the original
-    record, unless the carer requests otherwise or there is evidence that doing so would
-    put the carer or a vulnerable adult or child at risk of harm or abuse".
-
-    Protective readings: a recipient with a risk concern recorded now is left out even
-    where a manager once allowed a copy (the amended content was not what they
-    decided on; ``share --recipient`` sends it once a manager agrees); a recipient the
-    rules no longer allow (consent withdrawn) or no longer listed is left out.
-    """
-    review_id = content["review"]["id"]
-    name = str(content["subject"].get("preferred_name") or content["subject"].get("name"))
-    plans = {p.recipient_id: p for p in plan_sharing(content, decision) if not p.is_subject}
-    to_send: list[ShareDecision] = []
-    left_out: list[tuple[str, str, str]] = []
-    for earlier in register.recipients_of(review_id, RECORD, state.version):
-        if earlier.recipient_id is None:
-            continue
-        who = earlier.recipient_name or earlier.recipient_id
-        plan = plans.get(earlier.recipient_id)
-        if not amendment["circulate"]:
-            reason = f"{name} asked that the amended record is not sent to others (003)."
-        elif plan is None:
-            reason = "no longer listed among the review's recipients; check before sending."
-        elif plan.recipient and plan.recipient.get("risk_concern"):
-            reason = (
-                "a concern about risk is recorded, so the amended record is not sent "
-                "automatically; a manager must decide first (003)."
-            )
-        elif not plan.allowed:
-            reason = plan.reason
-        else:
-            to_send.append(plan)
-            continue
-        left_out.append((earlier.recipient_id, who, reason))
-    return to_send, left_out
 
 
 def _without_history(amendment: Mapping[str, Any]) -> dict[str, Any]:

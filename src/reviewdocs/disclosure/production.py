@@ -7,15 +7,17 @@ whichever command made a file.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewdocs import codes
-from reviewdocs.errors import InputError
-from reviewdocs.files import output_name, safe_id, sha256_bytes, write_atomic
+from reviewdocs import codes, faults
+from reviewdocs.errors import InputError, ReviewdocsError
+from reviewdocs.files import output_name, safe_id, sha256_bytes, sha256_file, write_atomic
 
 if TYPE_CHECKING:
     from reviewdocs.disclosure.register import Deferred, Register
@@ -35,6 +37,8 @@ class Produced:
     recipient_id: str | None
     sha256: str
     template_sha256: str
+    reused: bool = False
+    """Already issued, identical, and left as it was (not written again)."""
 
 
 def documents_for(review: Mapping[str, Any], decision: Mapping[str, Any] | None) -> list[str]:
@@ -146,7 +150,8 @@ def produce(
     """Render, convert and write the documents of one validated review.
 
     Every file is written atomically; a failure part-way leaves the files already
-    finished complete and registered, and nothing half-written. ``durable=False``
+    finished complete and registered, and nothing half-written. A document already
+    issued under the same name is kept, never replaced (``_issued``). ``durable=False``
     leaves flushing to disk to the caller (a batch syncs once at the end).
     ``before_write`` is called before each file is written (after its rendering); an
     exception from it stops the review with nothing more written.
@@ -166,7 +171,9 @@ def produce(
     review_id = review["review"]["id"]
     recipient_id = recipient["id"] if recipient else None
 
-    results: list[Produced] = []
+    # Everything is rendered, and checked against what was issued, before the first
+    # file is written: a refusal leaves the folder as it was.
+    planned: list[tuple[Produced, bytes, bool]] = []
     for document in docs:
         rendered_by_variant: dict[str, Any] = {}
         for var, ext in plan_outputs(review, document, variant=variant, fmt=fmt):
@@ -186,38 +193,91 @@ def produce(
                     font_size=font_size,
                 )
                 rendered_by_variant[var] = rendered
-            data = rendered.data if ext == "docx" else _to_pdf(rendered.data)
             relpath = output_name(
                 review_id, document, ext, version=version, recipient_id=recipient_id, variant=var
             )
-            path = out_dir / relpath
-            if before_write is not None:
-                before_write()
-            write_atomic(path, data, durable=durable)
             item = Produced(
                 review_id=review_id,
                 document=document,
                 version=version,
                 variant=var,
                 fmt=ext,
-                path=path,
+                path=out_dir / relpath,
                 relpath=relpath,
                 recipient_id=recipient_id,
-                sha256=sha256_bytes(data),
+                sha256="",
                 template_sha256=rendered.template_sha256,
             )
+            issued = _issued(register, item, input_sha256, on) if register is not None else None
+            if issued is not None:  # kept as it is: not even converted again
+                planned.append((dataclasses.replace(item, sha256=issued, reused=True), b"", True))
+                continue
+            data = rendered.data if ext == "docx" else _to_pdf(rendered.data)
+            planned.append((dataclasses.replace(item, sha256=sha256_bytes(data)), data, False))
+
+    results: list[Produced] = []
+    for item, data, reused in planned:
+        if reused:
             results.append(item)
-            if register is not None:
-                _register(
-                    register,
-                    item,
-                    recipient=recipient,
-                    basis=basis,
-                    withheld=withheld,
-                    on=on,
-                    input_sha256=input_sha256,
-                )
+            continue
+        if before_write is not None:
+            before_write()
+        faults.point("produce.write")
+        write_atomic(item.path, data, durable=durable)
+        results.append(item)
+        if register is not None:
+            _register(
+                register,
+                item,
+                recipient=recipient,
+                basis=basis,
+                withheld=withheld,
+                on=on,
+                input_sha256=input_sha256,
+            )
     return results
+
+
+class IssuedError(ReviewdocsError):
+    """The document at that name was issued already and this one would differ."""
+
+
+def _issued(
+    register: Register | Deferred, item: Produced, input_sha256: str, on: date
+) -> str | None:
+    """The hash of the issued file to keep in place of ``item``, None to write ``item``;
+    ``IssuedError`` when the name holds a different issued document.
+
+    Spec 5 "The original is never overwritten", for every document: a file the register
+    records as issued is never replaced by another (a later ``--date``, a changed input
+    or template). The same document again (same input, template and date) is not
+    written twice: the issued file stays, and is restored if it was damaged. A file
+    the register does not know (a run killed before registering it) was never issued,
+    and is replaced. A file no longer on disk is produced again.
+    """
+    if not os.path.exists(item.path):
+        return None
+    entries = register.entries_at(item.relpath)
+    if not entries:
+        return None
+    last = entries[-1]
+    differs = []
+    if last.produced_on != on:
+        differs.append(f"dated {on.isoformat()}, not {last.produced_on.isoformat()}")
+    if last.input_sha256 != input_sha256:
+        differs.append("made from a changed input file")
+    if last.template_sha256 != item.template_sha256:
+        differs.append("made from a changed template")
+    if differs:
+        raise IssuedError(
+            f"{item.relpath} was issued on {last.produced_on.isoformat()} and this one would "
+            f"differ ({'; '.join(differs)}). An issued document is never overwritten, so "
+            "nothing was written. Keep the issued one; to change the record use "
+            "`reviewdocs amend`; for a new set of documents use another --out folder."
+        )
+    if sha256_file(item.path) != last.sha256:
+        return None  # damaged or replaced since: the issued document is made again
+    return last.sha256
 
 
 def _to_pdf(docx: bytes) -> bytes:

@@ -17,86 +17,54 @@ The schema is versioned with ``PRAGMA user_version`` and migrated on open.
 from __future__ import annotations
 
 import contextlib
-import csv
+import hashlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final, Literal, TypeVar
 
+from reviewdocs.disclosure.register_schema import BASES, MIGRATIONS, SCHEMA_VERSION
+from reviewdocs.disclosure.rows import (
+    CSV_COLUMNS,
+    ENTRY_COLUMNS,
+    Entry,
+    EntryRow,
+    Refusal,
+    StoredAmendment,
+    entry_from,
+    entry_row,
+    export_csv,
+    iso,
+)
 from reviewdocs.errors import ReviewdocsError
 from reviewdocs.files import PRIVATE_FILE, make_private_dirs
+
+__all__ = [
+    "BASES",
+    "CSV_COLUMNS",
+    "DEFAULT_NAME",
+    "SCHEMA_VERSION",
+    "Deferred",
+    "Entry",
+    "EntryRow",
+    "Refusal",
+    "Register",
+    "RegisterError",
+    "StoredAmendment",
+    "amendment_key",
+    "entry_row",
+]
 
 DEFAULT_NAME: Final = "register.sqlite"
 """The register's file name inside the output folder when ``--register`` is not given."""
 
-SCHEMA_VERSION: Final = 3
-
-BASES: Final = (
-    "subject",
-    "joint_organisation",
-    "consent",
-    "request",
-    "manager_decision",
-    "amendment_circulation",
-)
-"""Why a copy was sent (spec section 6; 003 "Following the review process" to the end)."""
-
-_MIGRATIONS: Final[dict[int, str]] = {
-    1: """
-        CREATE TABLE entries (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            review_id TEXT NOT NULL,
-            document TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            recipient_id TEXT,
-            recipient_name TEXT,
-            basis TEXT NOT NULL,
-            withheld TEXT NOT NULL,
-            produced_on TEXT NOT NULL,
-            variant TEXT NOT NULL,
-            fmt TEXT NOT NULL,
-            path TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            input_sha256 TEXT NOT NULL,
-            template_sha256 TEXT NOT NULL
-        );
-        CREATE INDEX entries_by_review ON entries (review_id, document, version);
-        CREATE TABLE refusals (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            review_id TEXT NOT NULL,
-            recipient_id TEXT NOT NULL,
-            recipient_name TEXT,
-            reason TEXT NOT NULL,
-            produced_on TEXT NOT NULL
-        );
-        CREATE INDEX refusals_by_review ON refusals (review_id);
-    """,
-    # Version 2: amendment decisions, so that version N of a record can be rebuilt
-    # (the input file holds the original; each accepted amendment changes it).
-    2: """
-        CREATE TABLE amendments (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            review_id TEXT NOT NULL,
-            amends_version INTEGER NOT NULL,
-            version INTEGER,
-            decided_on TEXT NOT NULL,
-            amendment TEXT NOT NULL
-        );
-        CREATE INDEX amendments_by_review ON amendments (review_id);
-    """,
-    # Version 3: files by path, so a review's folder can be checked for another
-    # review's documents (CR/1 and CR_1 share a folder) in one indexed look-up.
-    3: """
-        CREATE INDEX entries_by_path ON entries (path);
-    """,
-}
+_MIGRATIONS = MIGRATIONS  # the name tests and older callers import
 
 LOCK_TIMEOUT_S: Final = 10.0
 """How long a command waits for a register another process is writing to, before it
@@ -120,97 +88,11 @@ def lock_timeout() -> float:
     return seconds
 
 
-CSV_COLUMNS: Final = (
-    "status",
-    "review_id",
-    "document",
-    "version",
-    "recipient_id",
-    "recipient_name",
-    "basis",
-    "withheld",
-    "produced_on",
-    "variant",
-    "format",
-    "path",
-    "sha256",
-    "input_sha256",
-    "template_sha256",
-    "reason",
-)
-
 T = TypeVar("T")
 
 
 class RegisterError(ReviewdocsError):
     """The register file cannot be opened, is not a register, or is from a newer reviewdocs."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One file produced for one recipient (``recipient_id`` None: the subject)."""
-
-    review_id: str
-    document: str
-    version: int
-    recipient_id: str | None
-    recipient_name: str | None
-    basis: str
-    withheld: tuple[str, ...]
-    produced_on: date
-    variant: str
-    fmt: str
-    path: str
-    sha256: str
-    input_sha256: str
-    template_sha256: str
-
-
-EntryRow = tuple[
-    str, str, int, "str | None", "str | None", str, str, str, str, str, str, str, str, str
-]
-"""An ``Entry`` as the values of its row in the ``entries`` table."""
-
-
-def entry_row(entry: Entry) -> EntryRow:
-    return (
-        entry.review_id,
-        entry.document,
-        entry.version,
-        entry.recipient_id,
-        entry.recipient_name,
-        entry.basis,
-        json.dumps(list(entry.withheld)),
-        entry.produced_on.isoformat(),
-        entry.variant,
-        entry.fmt,
-        entry.path,
-        entry.sha256,
-        entry.input_sha256,
-        entry.template_sha256,
-    )
-
-
-@dataclass(frozen=True)
-class StoredAmendment:
-    """An amendment decision: ``version`` is the record version it made (None: declined)."""
-
-    review_id: str
-    amends_version: int
-    version: int | None
-    decided_on: date
-    amendment: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A recorded "no copy" decision, with its reason in plain words."""
-
-    review_id: str
-    recipient_id: str
-    recipient_name: str | None
-    reason: str
-    produced_on: date
 
 
 class Register:
@@ -366,18 +248,19 @@ class Register:
         recipient_name: str | None,
         reason: str,
         produced_on: date,
+        *,
+        version: int | None = None,
+        hold: bool = False,
     ) -> None:
         """Record that a recipient was given no copy, and why (003 "Concerns about a request")."""
+        refusal = Refusal(
+            review_id, recipient_id, recipient_name, reason, produced_on, version, hold
+        )
+        self._retry(lambda: self._insert_refusals([refusal]))
 
-        def insert() -> None:
-            with self._write() as db:
-                db.execute(
-                    "INSERT INTO refusals (review_id, recipient_id, recipient_name, reason,"
-                    " produced_on) VALUES (?, ?, ?, ?, ?)",
-                    (review_id, recipient_id, recipient_name, reason, produced_on.isoformat()),
-                )
-
-        self._retry(insert)
+    def _insert_refusals(self, refusals: Iterable[Refusal]) -> None:
+        with self._write() as db:
+            _insert_refusals(db, refusals)
 
     def add_amendment(
         self,
@@ -386,27 +269,53 @@ class Register:
         version: int | None,
         decided_on: date,
         amendment: Mapping[str, Any],
-    ) -> None:
-        """Record an amendment decision (dates in ``amendment`` are stored as ISO text)."""
-        text = json.dumps(dict(amendment), default=_iso, sort_keys=True)
+        *,
+        state: Literal["pending", "done"] = "done",
+        letter_version: int | None = None,
+    ) -> int:
+        """Record an amendment decision (dates in ``amendment`` are stored as ISO text);
+        its row id. ``pending``: its files are yet to be made (``finish_amendment``)."""
+        text = json.dumps(dict(amendment), default=iso, sort_keys=True)
+        key = amendment_key(amendment)
 
-        def insert() -> None:
+        def insert() -> int:
             with self._write() as db:
-                db.execute(
+                cursor = db.execute(
                     "INSERT INTO amendments (review_id, amends_version, version, decided_on,"
-                    " amendment) VALUES (?, ?, ?, ?, ?)",
-                    (review_id, amends_version, version, decided_on.isoformat(), text),
+                    " amendment, state, key, letter_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        review_id,
+                        amends_version,
+                        version,
+                        decided_on.isoformat(),
+                        text,
+                        state,
+                        key,
+                        letter_version,
+                    ),
                 )
+                return int(cursor.lastrowid or 0)
 
-        self._retry(insert)
+        return self._retry(insert)
+
+    def finish_amendment(self, amendment_id: int, refusals: Sequence[Refusal]) -> None:
+        """Mark the amendment done, with its "not sent" decisions, in one transaction:
+        either both are recorded or neither (the next run then finishes it)."""
+
+        def finish() -> None:
+            with self._write() as db:
+                _insert_refusals(db, refusals)
+                db.execute("UPDATE amendments SET state = 'done' WHERE id = ?", (amendment_id,))
+
+        self._retry(finish)
 
     # -- reading --------------------------------------------------------------
 
     def amendments(self, review_id: str) -> list[StoredAmendment]:
-        """The review's amendment decisions, oldest first."""
+        """The review's amendment decisions, oldest first (pending ones included)."""
         rows = self._db.execute(
-            "SELECT review_id, amends_version, version, decided_on, amendment FROM amendments"
-            " WHERE review_id = ? ORDER BY id",
+            "SELECT review_id, amends_version, version, decided_on, amendment, id, state, key,"
+            " letter_version FROM amendments WHERE review_id = ? ORDER BY id",
             (review_id,),
         )
         return [
@@ -416,30 +325,72 @@ class Register:
                 version=None if row[2] is None else int(row[2]),
                 decided_on=date.fromisoformat(row[3]),
                 amendment=json.loads(row[4]),
+                id=int(row[5]),
+                state=str(row[6]),
+                key=str(row[7]) or amendment_key(json.loads(row[4])),
+                letter_version=None if row[8] is None else int(row[8]),
             )
             for row in rows
         ]
 
     def entries(self, review_id: str | None = None) -> list[Entry]:
         """Every produced file, oldest first; only one review's when ``review_id`` is given."""
-        sql = f"SELECT {_ENTRY_COLUMNS} FROM entries"
+        sql = f"SELECT {ENTRY_COLUMNS} FROM entries"
         args: tuple[str, ...] = ()
         if review_id is not None:
             sql += " WHERE review_id = ?"
             args = (review_id,)
-        return [_entry(row) for row in self._db.execute(sql + " ORDER BY id", args)]
+        return [entry_from(row) for row in self._db.execute(sql + " ORDER BY id", args)]
 
     def refusals(self, review_id: str | None = None) -> list[Refusal]:
         """Every recorded "no copy" decision, oldest first."""
-        sql = "SELECT review_id, recipient_id, recipient_name, reason, produced_on FROM refusals"
+        sql = (
+            "SELECT review_id, recipient_id, recipient_name, reason, produced_on, version, hold"
+            " FROM refusals"
+        )
         args: tuple[str, ...] = ()
         if review_id is not None:
             sql += " WHERE review_id = ?"
             args = (review_id,)
         return [
-            Refusal(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]))
+            Refusal(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                date.fromisoformat(row[4]),
+                None if row[5] is None else int(row[5]),
+                bool(row[6]),
+            )
             for row in self._db.execute(sql + " ORDER BY id", args)
         ]
+
+    def holds(self, review_id: str) -> dict[str, Refusal]:
+        """Recipients whose copy of the record is held back, by recipient id.
+
+        A hold recorded for version N stands until the recipient is given version N or
+        later of the record (``share --recipient``): every other command leaves them out.
+        """
+        standing: dict[str, Refusal] = {}
+        for refusal in self.refusals(review_id):
+            if refusal.hold and refusal.version is not None:
+                standing[refusal.recipient_id] = refusal  # the latest decision counts
+        if not standing:
+            return {}
+        given: dict[str, int] = {}
+        for entry in self.entries(review_id):
+            if entry.document == "review_record" and entry.recipient_id in standing:
+                given[entry.recipient_id] = max(given.get(entry.recipient_id, 0), entry.version)
+        return {
+            rid: hold for rid, hold in standing.items() if given.get(rid, 0) < (hold.version or 0)
+        }
+
+    def entries_at(self, path: str) -> list[Entry]:
+        """The entries of the file at ``path`` (relative to the output folder), oldest first."""
+        rows = self._db.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE path = ? ORDER BY id", (path,)
+        )
+        return [entry_from(row) for row in rows]
 
     def latest_version(self, review_id: str, document: str = "review_record") -> int | None:
         """The highest version of ``document`` produced for the review, or None if never."""
@@ -469,13 +420,13 @@ class Register:
         re-run) appears once, with their most recent entry.
         """
         rows = self._db.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM entries"
+            f"SELECT {ENTRY_COLUMNS} FROM entries"
             " WHERE review_id = ? AND document = ? AND version = ? ORDER BY id",
             (review_id, document, version),
         ).fetchall()
         latest: dict[str | None, Entry] = {}
         for row in rows:
-            entry = _entry(row)
+            entry = entry_from(row)
             latest.pop(entry.recipient_id, None)
             latest[entry.recipient_id] = entry
         return list(latest.values())
@@ -499,50 +450,7 @@ class Register:
                 if part.exists():
                     part.unlink()
             return
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for e in self.entries():
-            writer.writerow(
-                _cells(
-                    "sent",
-                    e.review_id,
-                    e.document,
-                    str(e.version),
-                    e.recipient_id or "",
-                    e.recipient_name or "",
-                    e.basis,
-                    ";".join(e.withheld),
-                    e.produced_on.isoformat(),
-                    e.variant,
-                    e.fmt,
-                    e.path,
-                    e.sha256,
-                    e.input_sha256,
-                    e.template_sha256,
-                    "",
-                )
-            )
-        for r in self.refusals():
-            writer.writerow(
-                _cells(
-                    "no copy",
-                    r.review_id,
-                    "review_record",
-                    "",
-                    r.recipient_id,
-                    r.recipient_name or "",
-                    "",
-                    "",
-                    r.produced_on.isoformat(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    r.reason,
-                )
-            )
+        export_csv(self.entries(), self.refusals(), out)
 
     # -- lifetime -------------------------------------------------------------
 
@@ -562,12 +470,6 @@ class Register:
         self.close()
 
 
-_ENTRY_COLUMNS: Final = (
-    "review_id, document, version, recipient_id, recipient_name, basis, withheld,"
-    " produced_on, variant, fmt, path, sha256, input_sha256, template_sha256"
-)
-
-
 def _private_database(path: Path) -> None:
     """Make the register's file owner-only (0600) before SQLite opens it, its folder
     0700 if we create it: SQLite gives the -wal and -shm files the database's own mode,
@@ -582,40 +484,6 @@ def _private_database(path: Path) -> None:
     for suffix in ("-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.chmod(f"{path}{suffix}", PRIVATE_FILE)
-
-
-def _entry(row: tuple[object, ...]) -> Entry:
-    return Entry(
-        review_id=str(row[0]),
-        document=str(row[1]),
-        version=int(str(row[2])),
-        recipient_id=None if row[3] is None else str(row[3]),
-        recipient_name=None if row[4] is None else str(row[4]),
-        basis=str(row[5]),
-        withheld=tuple(json.loads(str(row[6]))),
-        produced_on=date.fromisoformat(str(row[7])),
-        variant=str(row[8]),
-        fmt=str(row[9]),
-        path=str(row[10]),
-        sha256=str(row[11]),
-        input_sha256=str(row[12]),
-        template_sha256=str(row[13]),
-    )
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} cannot be stored in the register")
-
-
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cells(*values: str) -> list[str]:
-    # Names come from case records; a name starting with "=" must not become a
-    # spreadsheet formula when the export is opened in Excel (CSV injection).
-    return ["'" + v if v.startswith(_FORMULA_START) else v for v in values]
 
 
 class Deferred:
@@ -636,3 +504,31 @@ class Deferred:
 
     def folder_owner(self, folder: str, review_id: str) -> str | None:
         return self._register.folder_owner(folder, review_id)
+
+    def entries_at(self, path: str) -> list[Entry]:
+        return self._register.entries_at(path)
+
+
+def amendment_key(amendment: Mapping[str, Any]) -> str:
+    """What makes two amendment requests the same one: their content, canonically."""
+    text = json.dumps(dict(amendment), default=iso, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _insert_refusals(db: sqlite3.Connection, refusals: Iterable[Refusal]) -> None:
+    db.executemany(
+        "INSERT INTO refusals (review_id, recipient_id, recipient_name, reason, produced_on,"
+        " version, hold) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.review_id,
+                r.recipient_id,
+                r.recipient_name,
+                r.reason,
+                r.produced_on.isoformat(),
+                r.version,
+                int(r.hold),
+            )
+            for r in refusals
+        ],
+    )

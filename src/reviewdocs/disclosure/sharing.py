@@ -1,348 +1,47 @@
 """Who gets a copy of the review record, and producing the copies.
 
 The rules are 003 "Following the review process the carer must be given a written
-record" to the end, and spec section 6. Each rule is a small function; ``plan_sharing``
-asks them in turn. A partial copy is made by ``redaction.redact``, which removes the
-withheld information from the data before anything is rendered.
+record" to the end, and spec section 6. The rules are in ``sharing_rules`` and
+each copy is made by ``copies``; ``share`` is the command: it gives every recipient the
+rules allow the latest version of the record, except those who already have it and
+those whose copy is held back by an earlier decision (``Register.holds``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from reviewdocs.disclosure.redaction import (
-    check_withholdable,
-    recipient_for_copy,
-    redact,
-    scrub,
-    withheld_patterns,
-    withhold_from_decision,
-    without_sharing,
+from reviewdocs import faults
+from reviewdocs.disclosure.amendments import resume_pending
+from reviewdocs.disclosure.copies import advocate_note, produce_copy
+from reviewdocs.disclosure.sharing_rules import (
+    ShareDecision,
+    check_file_name,
+    check_plans,
+    plan_sharing,
+    recipients,
 )
 from reviewdocs.errors import InputError, SharingError
+from reviewdocs.locks import review_lock
 
-SUBJECT: Final = "subject"
+__all__ = [
+    "ShareDecision",
+    "ShareResult",
+    "advocate_note",
+    "check_file_name",
+    "check_plans",
+    "plan_sharing",
+    "produce_copy",
+    "recipients",
+    "select",
+    "share",
+]
+
 RECORD: Final = "review_record"
-
-
-@dataclass(frozen=True)
-class ShareDecision:
-    """What the rules allow for one recipient (``recipient`` None: the subject)."""
-
-    recipient_id: str
-    recipient_name: str
-    recipient: Mapping[str, Any] | None
-    allowed: bool
-    basis: str
-    partial: bool
-    omit_sections: tuple[str, ...]
-    redact_paths: tuple[str, ...]
-    reason: str
-
-    @property
-    def is_subject(self) -> bool:
-        return self.recipient is None
-
-    @property
-    def withheld(self) -> tuple[str, ...]:
-        """What the register records as withheld: section codes, then input paths."""
-        return self.omit_sections + self.redact_paths
-
-
-# --- the rules (003) ------------------------------------------------------------------
-
-
-def _first_name(review: Mapping[str, Any]) -> str:
-    subject = review["subject"]
-    return str(subject.get("preferred_name") or subject.get("name") or "the person")
-
-
-def subject_rule(review: Mapping[str, Any]) -> ShareDecision:
-    """003 "Following the review process the carer must be given a written record of
-    their review": the subject always gets the whole record."""
-    return ShareDecision(
-        recipient_id=SUBJECT,
-        recipient_name=str(review["subject"].get("name") or ""),
-        recipient=None,
-        allowed=True,
-        basis="subject",
-        partial=False,
-        omit_sections=(),
-        redact_paths=(),
-        reason="The person whose review it is always gets the written record (003).",
-    )
-
-
-def joint_organisation_rule(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDecision:
-    """003 "Where the review was carried out jointly with another organisation ... a
-    copy of the review must be made available to the other person that carried it out".
-
-    Protective readings: a recipient recorded as a joint organisation when the review
-    records none is treated as "other" (003 "In all other cases ... only with the
-    carer's consent"); and where a manager decided, because of a risk concern, to
-    share partially or not at all, that decision stands: the duty to make the record
-    available does not outweigh a risk of abuse or neglect, and a manager must settle it.
-    """
-    if not review["review"].get("joint_organisation"):
-        return _with_consent(
-            review,
-            r,
-            because=(
-                f"the review does not record that it was carried out jointly with {r['name']}, "
-                "so the joint-organisation rule does not apply"
-            ),
-        )
-    if r.get("risk_concern"):
-        return _manager_decides(review, r)
-    return _allow(
-        r,
-        basis="joint_organisation",
-        reason=f"{r['name']} carried out the review jointly, so must have a copy (003).",
-    )
-
-
-def provider_rule(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDecision:
-    """003 "If the carer consents a copy of the review should be shared with any service
-    provider who was involved in the review and is responsible for providing Support".
-
-    Protective reading: a provider that was not involved, or is not responsible for
-    support, gets no copy even with the general consent to share, because the consent
-    recorded is to share with the providers 003 names. If the person wants that
-    provider to have a copy, record it as a recipient they requested.
-    """
-    name = _first_name(review)
-    missing = []
-    if r.get("involved_in_review") is not True:
-        missing.append("was not recorded as involved in the review")
-    if r.get("responsible_for_support") is not True:
-        missing.append(f"is not recorded as responsible for {name}'s support")
-    if missing:
-        return _refuse(
-            r,
-            f"No copy for {r['name']}: the provider {' and '.join(missing)}. A provider gets "
-            f"a copy only when it took part in the review and provides {name}'s support, and "
-            f"{name} consents (003). If {name} asks for {r['name']} to have a copy, record "
-            "them as requested by the person.",
-        )
-    return _with_consent(review, r, because=None, cite=_PROVIDER_CITE)
-
-
-def requested_rule(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDecision:
-    """003 "A copy must also be shared with anyone that the carer requests you share a
-    copy with" ... "unless you are concerned that doing so could put the carer, the
-    person they care for or another vulnerable adult or child at risk"."""
-    if r.get("risk_concern"):
-        return _manager_decides(review, r)
-    return _allow(
-        r,
-        basis="request",
-        reason=f"{_first_name(review)} asked for {r['name']} to have a copy (003).",
-    )
-
-
-def other_rule(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDecision:
-    """003 "In all other cases a copy of the record can only be shared with any other
-    person with the carer's consent"."""
-    return _with_consent(review, r, because=None)
-
-
-RULES: Final[Mapping[str, Callable[[Mapping[str, Any], Mapping[str, Any]], ShareDecision]]] = {
-    "joint_organisation": joint_organisation_rule,
-    "provider": provider_rule,
-    "requested_by_subject": requested_rule,
-    "other": other_rule,
-}
-
-
-_OTHERS_CITE: Final = (
-    '003 "In all other cases a copy of the record can only be shared with any other person '
-    "with the carer's consent\""
-)
-_PROVIDER_CITE: Final = '003 "If the carer consents a copy of the review should be shared"'
-
-
-def _with_consent(
-    review: Mapping[str, Any],
-    r: Mapping[str, Any],
-    *,
-    because: str | None,
-    cite: str = _OTHERS_CITE,
-) -> ShareDecision:
-    name = _first_name(review)
-    if review["sharing"].get("consent_to_share") is not True:
-        # A consent not recorded is no consent: a copy sent cannot be taken back.
-        why = f"{because}, and " if because else ""
-        return _refuse(
-            r,
-            f"No copy for {r['name']}: {why}{name} has not consented to the record being "
-            f"shared ({cite}).",
-        )
-    if r.get("risk_concern"):
-        # Consent is necessary, not sufficient: a risk concern still needs the manager
-        # (003 "Concerns about a request" read protectively for every recipient).
-        return _manager_decides(review, r)
-    return _allow(r, basis="consent", reason=f"{name} consented to sharing with {r['name']} (003).")
-
-
-def _manager_decides(review: Mapping[str, Any], r: Mapping[str, Any]) -> ShareDecision:
-    """003 "Concerns about a request": the manager decides full, partial or decline.
-
-    Without a recorded decision (the schema refuses this; a review built another way
-    might not) the protective answer is no copy.
-    """
-    name = _first_name(review)
-    decision = r.get("manager_decision")
-    if decision == "full":
-        return _allow(
-            r,
-            basis="manager_decision",
-            reason=f"A manager decided {r['name']} may have the full record despite the "
-            'concern recorded (003 "Concerns about a request").',
-            withhold=False,
-        )
-    if decision == "partial":
-        return _allow(
-            r,
-            basis="manager_decision",
-            reason=f"A manager decided {r['name']} may have the record with some information "
-            'withheld (003 "Concerns about a request").',
-        )
-    if decision == "decline":
-        return _refuse(
-            r,
-            f"No copy for {r['name']}: a manager decided not to provide a copy, because of a "
-            f'concern that it could put {name} or someone else at risk (003 "Concerns about '
-            f'a request"). {name} can still choose to share their own copy.',
-        )
-    return _refuse(
-        r,
-        f"No copy for {r['name']}: a concern about risk is recorded and no manager has "
-        "decided yet whether to share the record in full, in part, or not at all (003).",
-    )
-
-
-def _allow(
-    r: Mapping[str, Any], *, basis: str, reason: str, withhold: bool = True
-) -> ShareDecision:
-    # Sections and paths listed for a recipient are withheld whatever the basis:
-    # someone decided this recipient should not see them. A manager's "full" is the
-    # one exception, and the schema refuses lists alongside it.
-    omit = tuple(r.get("omit_sections") or ()) if withhold else ()
-    paths = tuple(r.get("redact") or ()) if withhold else ()
-    return ShareDecision(
-        recipient_id=str(r["id"]),
-        recipient_name=str(r["name"]),
-        recipient=r,
-        allowed=True,
-        basis=basis,
-        partial=bool(omit or paths),
-        omit_sections=omit,
-        redact_paths=paths,
-        reason=reason,
-    )
-
-
-def _refuse(r: Mapping[str, Any], reason: str) -> ShareDecision:
-    return ShareDecision(
-        recipient_id=str(r["id"]),
-        recipient_name=str(r["name"]),
-        recipient=r,
-        allowed=False,
-        basis="",
-        partial=False,
-        omit_sections=(),
-        redact_paths=(),
-        reason=reason,
-    )
-
-
-def recipients(review: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The recipients to decide for: those listed, plus the joint organisation.
-
-    003 "a copy of the review must be made available to the other person that carried
-    it out with you": a joint review's organisation is a recipient even when nobody
-    listed it, so the duty cannot be missed.
-    """
-    listed = list(review["sharing"].get("recipients") or [])
-    joint = review["review"].get("joint_organisation")
-    if joint and not any(r.get("kind") == "joint_organisation" for r in listed):
-        ids = {r.get("id") for r in listed}
-        rid = "joint_organisation"
-        while rid in ids:
-            rid += "_"
-        listed.append(
-            {
-                "id": rid,
-                "name": joint.get("name"),
-                "kind": "joint_organisation",
-                "involved_in_review": True,
-                "responsible_for_support": None,
-                "address": joint.get("address"),
-                "email": None,
-                "risk_concern": False,
-                "manager_decision": None,
-                "omit_sections": [],
-                "redact": [],
-            }
-        )
-    return listed
-
-
-def plan_sharing(
-    review: Mapping[str, Any], decision: Mapping[str, Any] | None = None
-) -> list[ShareDecision]:
-    """Who may have a copy, on what basis, with what withheld: the subject first.
-
-    ``decision`` is accepted for symmetry with the other stages; the sharing rules of
-    003 depend on who the recipient is, not on the outcome.
-    """
-    plans = [subject_rule(review)]
-    for r in recipients(review):
-        rule = RULES.get(str(r.get("kind")), other_rule)
-        plans.append(rule(review, r))
-    return plans
-
-
-def check_plans(review: Mapping[str, Any], plans: Sequence[ShareDecision]) -> None:
-    """Every partial copy asked for can be made, checked before any file is written."""
-    listed = list(review["sharing"].get("recipients") or [])
-    problems: dict[str, list[str]] = {}
-    for plan in plans:
-        if not (plan.allowed and plan.partial):
-            continue
-        index = next((i for i, r in enumerate(listed) if r.get("id") == plan.recipient_id), 0)
-        try:
-            check_withholdable(
-                plan.omit_sections, plan.redact_paths, prefix=f"sharing.recipients.{index}."
-            )
-        except InputError as err:
-            problems.update(err.errors)
-    if problems:
-        raise InputError(problems)
-    for plan in plans:
-        check_file_name(plan, review)
-
-
-def check_file_name(plan: ShareDecision, review: Mapping[str, Any]) -> None:
-    """The copy's file name carries the recipient id: it must not carry withheld text."""
-    if not plan.partial:
-        return
-    # "kim-vale" names Kim Vale as surely as "Kim Vale" does.
-    spellings = (plan.recipient_id, re.sub(r"[-_/]", " ", plan.recipient_id))
-    for pattern in withheld_patterns(review, plan.omit_sections, plan.redact_paths):
-        if any(pattern.search(spelling) for spelling in spellings):
-            raise SharingError(
-                f"The recipient id {plan.recipient_id!r} contains information withheld from "
-                "their copy, and would appear in the file name: give the recipient another id."
-            )
-
-
-# --- producing the copies -------------------------------------------------------------
 
 
 @dataclass
@@ -356,10 +55,17 @@ class ShareResult:
     refused: list[ShareDecision] = field(default_factory=list)
     subject_already_had: bool = False
     already_had: list[ShareDecision] = field(default_factory=list)
+    held: list[tuple[ShareDecision, str]] = field(default_factory=list)
+    """Copies held back by an earlier decision (``Register.holds``), with its reason."""
     advocate_note: str = ""
+    resumed: list[Any] = field(default_factory=list)
+    """Amendments interrupted earlier and finished first (``AmendResult``)."""
 
     def summary(self) -> str:
-        lines = [f"Review {self.review_id}, record version {self.version}:"]
+        lines = []
+        for earlier in self.resumed:
+            lines += ["Finished the amendment interrupted earlier:", earlier.summary()]
+        lines.append(f"Review {self.review_id}, record version {self.version}:")
         for plan in self.shared:
             who = "the person (subject)" if plan.is_subject else plan.recipient_name
             part = " (some information withheld)" if plan.partial else ""
@@ -371,27 +77,19 @@ class ShareResult:
                 f"  {plan.recipient_name} already has this version (name them with "
                 "--recipient to send it again)."
             )
+        for plan, reason in self.held:
+            lines.append(
+                f"  No copy for {plan.recipient_name}: held back ({reason}). Name them with "
+                "--recipient once that is resolved."
+            )
         for plan in self.refused:
             lines.append(f"  {plan.reason}")
         if self.advocate_note:
             lines.append(f"  {self.advocate_note}")
         for item in self.produced:
-            lines.append(f"  wrote {item.relpath}")
+            done = "kept (already issued, unchanged)" if item.reused else "wrote"
+            lines.append(f"  {done} {item.relpath}")
         return "\n".join(lines)
-
-
-def advocate_note(review: Mapping[str, Any]) -> str:
-    """003 "If an advocate is already involved they should be informed when the review
-    has been provided to the carer so that they can support them to understand it"."""
-    advocate = review.get("advocate")
-    if not advocate:
-        return ""
-    org = f" ({advocate['organisation']})" if advocate.get("organisation") else ""
-    how = f" at {advocate['email']}" if advocate.get("email") else ""
-    return (
-        f"Tell {advocate.get('name')}{org}{how}, the advocate, that {_first_name(review)} "
-        "has been given the review record, so they can help them understand it (003)."
-    )
 
 
 def select(plans: Sequence[ShareDecision], wanted: Sequence[str] | None) -> list[ShareDecision]:
@@ -428,21 +126,56 @@ def share(
     preferred format is theirs, not the recipient's); each refusal is stated in plain
     words and recorded in the register. The copies are of the latest version of the
     record in the register (amendments applied).
-    """
-    from reviewdocs.disclosure.production import produce, production_date
-    from reviewdocs.disclosure.versions import current_record
 
+    A copy held back by an earlier decision (an amendment the person asked not to be
+    circulated, or a risk concern a manager must decide on) stays held back unless the
+    recipient is named: naming them is that decision, and issues the copy.
+    """
     review = _load(review_or_path)
     if review["review"].get("stage") == "planned" or not review.get("findings"):
         raise SharingError("The review is planned, not completed: there is no record to share yet.")
+    with review_lock(out_dir, review["review"]["id"], "share"):
+        resumed = resume_pending(review, out_dir, register=register, input_sha256=input_sha256)
+        result = _share(review, out_dir, recipients, register, produced, input_sha256, fmt)
+        result.resumed = resumed
+        return result
+
+
+def _share(
+    review: Mapping[str, Any],
+    out_dir: Path,
+    recipients: Sequence[str] | None,
+    register: Any,
+    produced: date | None,
+    input_sha256: str,
+    fmt: str | None,
+) -> ShareResult:
+    from reviewdocs.disclosure.production import produce, production_date
+    from reviewdocs.disclosure.versions import current_record
+
     current = current_record(review, register)
+    faults.point("share.read")
     content, decision = current.review, current.decision
     plans = select(plan_sharing(content, decision), recipients)
     check_plans(content, plans)
     on = production_date(review, produced)
+    if current.version > 1 and on < current.produced_on:
+        # A copy of version 2 dated before version 2 was made would say it supersedes
+        # version 1 before anyone had decided so (003 "it must be clear which the
+        # amended version is").
+        raise InputError(
+            {
+                "--date": [
+                    f"{on.isoformat()} is before version {current.version} of the record was "
+                    f"made ({current.produced_on.isoformat()}): a copy cannot be dated before "
+                    "the version it is a copy of."
+                ]
+            }
+        )
     review_id = review["review"]["id"]
     result = ShareResult(review_id=review_id, version=current.version)
     holders = {e.recipient_id for e in register.recipients_of(review_id, RECORD, current.version)}
+    holds = {} if recipients else register.holds(review_id)
     for plan in plans:
         if plan.is_subject:
             if None in holders:
@@ -465,10 +198,19 @@ def share(
             result.shared.append(plan)
             result.advocate_note = advocate_note(content)
         elif not plan.allowed:
-            register.add_refusal(review_id, plan.recipient_id, plan.recipient_name, plan.reason, on)
+            register.add_refusal(
+                review_id,
+                plan.recipient_id,
+                plan.recipient_name,
+                plan.reason,
+                on,
+                version=current.version,
+            )
             result.refused.append(plan)
         elif not recipients and plan.recipient_id in holders:
             result.already_had.append(plan)
+        elif plan.recipient_id in holds:
+            result.held.append((plan, _hold_reason(holds[plan.recipient_id].reason)))
         else:
             result.produced += produce_copy(
                 content,
@@ -487,74 +229,10 @@ def share(
     return result
 
 
-def produce_copy(
-    review: Mapping[str, Any],
-    decision: Mapping[str, Any],
-    plan: ShareDecision,
-    out_dir: Path,
-    *,
-    register: Any,
-    produced: date,
-    input_sha256: str = "",
-    version: int = 1,
-    amendment: Mapping[str, Any] | None = None,
-    previous: Mapping[str, Any] | None = None,
-    basis: str | None = None,
-    fmt: str | None = None,
-) -> list[Any]:
-    """One recipient's record copy and cover letter, withheld information removed first."""
-    from reviewdocs.disclosure.production import produce
-
-    assert plan.recipient is not None and plan.allowed
-    if plan.partial:
-        check_file_name(plan, review)
-        copy_review = redact(review, plan.omit_sections, plan.redact_paths)
-        copy_decision = withhold_from_decision(decision, plan.omit_sections)
-        if amendment:
-            amendment = _amendment_for_copy(review, amendment, plan)
-    else:
-        copy_review, copy_decision = without_sharing(review), dict(decision)
-    return produce(
-        copy_review,
-        out_dir,
-        decision=copy_decision,
-        documents=["review_record", "sharing_cover_letter"],
-        fmt=fmt,
-        variant="standard",
-        produced=produced,
-        register=register,
-        input_sha256=input_sha256,
-        recipient=recipient_for_copy(plan.recipient),
-        basis=basis or plan.basis,
-        withheld=plan.withheld,
-        version=version,
-        amendment=amendment,
-        previous=previous,
-    )
-
-
-def _amendment_for_copy(
-    review: Mapping[str, Any], amendment: Mapping[str, Any], plan: ShareDecision
-) -> dict[str, Any]:
-    """An amendment as a partial copy may describe it: only changes to sections the copy
-    shows, and no reasons or evidence when it touched a withheld section (they would
-    describe what was withheld). Earlier amendments in its ``history`` likewise: their
-    text for a withheld section is no longer in the record, so nothing else removes it."""
-    patterns = withheld_patterns(review, plan.omit_sections, plan.redact_paths)
-
-    def visible(one: Mapping[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in one.items() if k != "history"}
-        changed = dict(one.get("sections") or {})
-        out["sections"] = {c: t for c, t in changed.items() if c not in plan.omit_sections}
-        if any(code in plan.omit_sections for code in changed):
-            out.update(reason="", evidence="", decision_reason="")
-        scrubbed: dict[str, Any] = scrub(out, patterns)
-        return scrubbed
-
-    result = visible(amendment)
-    if "history" in amendment:
-        result["history"] = [visible(earlier) for earlier in amendment["history"]]
-    return result
+def _hold_reason(recorded: str) -> str:
+    """The words of a hold's reason ("Version 2 not sent: <reason>" -> "<reason>")."""
+    reason = recorded.split(": ", 1)[-1] if recorded.startswith("Version ") else recorded
+    return reason.removeprefix("held back: ").rstrip(".")
 
 
 def _load(review_or_path: Mapping[str, Any] | Path | str) -> Mapping[str, Any]:

@@ -141,7 +141,11 @@ def current_record(review: Mapping[str, Any], register: Any) -> RecordState:
     from reviewdocs.decision.rules import decide
 
     review_id = review["review"]["id"]
-    accepted = [a for a in register.amendments(review_id) if a.version is not None]
+    stored = register.amendments(review_id)
+    # An amendment still pending is not part of the record yet: the command holding
+    # the review's lock finishes it (``amendments.resume_pending``) before reading.
+    pending = {a.version for a in stored if a.state != "done" and a.version is not None}
+    accepted = [a for a in stored if a.version is not None and a.state == "done"]
     accepted.sort(key=lambda a: a.version)
     content: dict[str, Any] = dict(review)
     decision = decide(dict(review))
@@ -153,8 +157,9 @@ def current_record(review: Mapping[str, Any], register: Any) -> RecordState:
         decision = with_sections(decision, list(amendment["sections"]))
         last = {**amendment, "history": list(history)}
         history.append(amendment)
+    registered = register.latest_version(review_id, RECORD) or 1
     version = max(
-        register.latest_version(review_id, RECORD) or 1, accepted[-1].version if accepted else 1
+        1 if registered in pending else registered, accepted[-1].version if accepted else 1
     )
     previous = None
     if version > 1:
