@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reviewdocs.dates import long_date
-from reviewdocs.documents import wording
+from reviewdocs.documents import asking, wording
+from reviewdocs.documents.record_findings import evidence
+from reviewdocs.documents.steps import easy_step
 from reviewdocs.documents.wording import Voice, cap, plan_name
 
 
@@ -76,7 +78,7 @@ def information(review: Mapping[str, Any], voice: Voice) -> dict[str, Any]:
         "questions": [
             {"heading": heading, "questions": questions}
             for heading, questions in (
-                wording.LIGHT_TOUCH_QUESTIONS if light else wording.FULL_QUESTIONS
+                asking.LIGHT_TOUCH_QUESTIONS if light else asking.FULL_QUESTIONS
             )
         ],
     }
@@ -156,7 +158,7 @@ def _findings_summary(
     review: Mapping[str, Any], required: Sequence[str], voice: Voice
 ) -> list[str]:
     """What the review found, one short sentence per finding (telephone letter, easy read)."""
-    found = wording.evidence(review.get("findings") or {}, voice, required)
+    found = evidence(review.get("findings") or {}, voice, required)
     return [cap(text) + "." for _, text in found]
 
 
@@ -190,27 +192,45 @@ def amendment_words(
     previous: Mapping[str, Any] | None,
     version: int,
     voice: Voice,
+    *,
+    addressed_to: str = "",
 ) -> dict[str, Any] | None:
     """003 "Sometimes the carer or anyone else that was involved in the review may ask
-    for amendments": the request, the decision, the reasons."""
+    for amendments": the request, the decision, the reasons.
+
+    The letter speaks to its reader: "Your request" only when the reader asked (the person,
+    or the representative it is addressed to), otherwise the request of whoever asked.
+    003 "If the carer whose review it is has not made the request, consult with them": the
+    letter says they were consulted only when the amendment records it
+    (``subject_consulted: true``), and says plainly when it records that they were not."""
     if not amendment:
         return None
     accepted = amendment.get("decision") == "accept"
     who = _requested_by(amendment)
     subject_name = review["subject"].get("name")
     by_subject = who in (subject_name, "subject", "")
-    asker = "you" if by_subject and voice.direct else (subject_name if by_subject else who)
+    by_reader = (by_subject and voice.direct) or (bool(who) and who == addressed_to)
+    asker = "you" if by_reader else (subject_name if by_subject else who)
     opening = (
         f"On {long_date(amendment.get('date'))}, {asker} asked us to change the record of the "
         f"review of {voice.poss} {plan_name(review)}, held on "
         f"{long_date(review['review'].get('date'))}."
     )
-    if not by_subject:
-        # 003 "If the carer whose review it is has not made the request, consult with them"
+    consulted = amendment.get("subject_consulted")
+    if not by_subject and consulted is True:
+        whom = "you" if voice.direct else subject_name
         opening += (
-            f" As the request was not made by {subject_name}, we asked for their views "
+            f" As the request was not made by {whom}, we asked for {voice.poss} views "
             "before deciding."
         )
+    elif not by_subject and consulted is False:
+        whom = "you" if voice.direct else subject_name
+        opening += f" We did not ask for {voice.poss} views before deciding."
+    whose = (
+        "Your request"
+        if by_reader
+        else (f"{subject_name}'s request" if by_subject else f"A request from {who}")
+    )
     requested = [
         f"{_heading_or_code(code, voice)}: {text}"
         for code, text in (amendment.get("sections") or {}).items()
@@ -227,7 +247,7 @@ def amendment_words(
         + ". The earlier version is kept on file, marked as replaced."
     )
     return {
-        "title": "Your request to change the review record: "
+        "title": f"{whose} to change the review record: "
         + ("agreed" if accepted else "not agreed"),
         "opening": opening,
         "requested_by": who,
@@ -331,24 +351,40 @@ def easy(
     decided: Mapping[str, Any],
     required: Sequence[str],
     voice: Voice,
+    outcome: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Short sentences, one idea per line, key facts first, plain words (issue 6)."""
+    """Short sentences, one idea per line, key facts first, plain words (issue 6). A
+    provisional outcome says "We have not decided yet" and what happens now; the copies say
+    how to ask for a correction (003 "They feel that there is information missing")."""
     r = review["review"]
     p, o = voice.poss, voice.obj
     la = r["local_authority"]
     practitioner = r["practitioner"]
     code = decided.get("outcome")
-    outcome = wording.EASY_OUTCOMES[code].format(poss=p, Poss=voice.Poss) if code else ""
+    provisional = bool(outcome and outcome.get("provisional"))
+    easy_outcome = wording.EASY_OUTCOMES[code].format(poss=p, Poss=voice.Poss) if code else ""
     more = []
-    if decided.get("reassessment_required"):
-        more += [f"{cap(p)} needs have changed.", f"We will look at {p} needs again."]
-    steps = [
-        s for s in (wording.easy_step(c, voice, review) for c in decided.get("actions") or []) if s
-    ]
+    needs = (review.get("findings") or {}).get("needs") or {}
+    if provisional:
+        easy_outcome = "We have not decided yet."
+        more = [
+            "We will tell you when we have decided."
+            if voice.direct
+            else f"We will tell {o} when we have decided."
+        ]
+    elif decided.get("reassessment_required"):
+        if needs.get("changed"):
+            more.append(f"{cap(p)} needs have changed.")
+        elif needs.get("circumstances_changed"):
+            more.append(f"{cap(p)} life has changed.")
+        more.append(f"We will look at {p} needs again.")
+    steps = [s for s in (easy_step(c, voice, review) for c in decided.get("actions") or []) if s]
     when = decided.get("next_review_by")
     next_review_text = (
         f"{cap(p)} next review will be by {long_date(when)}."
         if when
+        else f"We will tell {o} the date of {p} next review later."
+        if provisional
         else f"We will agree the date of {p} next review with {o}."
     )
     actions = set(decided.get("actions") or [])
@@ -371,8 +407,14 @@ def easy(
     when_review = long_date(r.get("date"))
     method = _easy_method(r.get("method"))
     return {
-        "outcome": outcome,
+        "outcome": easy_outcome,
         "outcome_more": more,
+        "now": list((outcome or {}).get("now") or []),
+        "correction": [
+            "Is something wrong or missing?",
+            f"Tell {practitioner.get('name')}.",
+            "We can change the record.",
+        ],
         "next_steps": steps,
         "next_review": next_review_text,
         "money": money,
@@ -398,7 +440,7 @@ def easy(
                 "It checks the support is working.",
                 "It checks if anything needs to change.",
             ],
-            "questions": wording.EASY_QUESTIONS,
+            "questions": asking.EASY_QUESTIONS,
             "help": _easy_help(review, voice),
         },
         "record": {

@@ -336,6 +336,29 @@ def decision_dates_after_review(review: dict[str, Any]) -> Iterator[Problem]:
             yield f"decision.{key}", f"Is before the review date ({held.isoformat()})."
 
 
+def change_starts_on_or_after_review(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "within 6-8 weeks of the service/change commencing": the change is agreed at the
+    review, so it starts on or after it; an earlier date would count the 6-8 weeks from
+    before the change was decided."""
+    held, starts = get(review, "review.date"), get(review, "decision.change_starts")
+    if held and starts and starts < held:
+        yield (
+            "decision.change_starts",
+            f"Is before the review date ({held.isoformat()}): give the date the agreed "
+            "change starts.",
+        )
+
+
+def change_starts_only_for_a_change(review: dict[str, Any]) -> Iterator[Problem]:
+    """A start date for a change beside a recorded "no change" outcome contradicts itself
+    (003 "Broadly there are 3 possible outcomes", 1 "No changes required")."""
+    if get(review, "decision.outcome") == "no_change" and get(review, "decision.change_starts"):
+        yield (
+            "decision.change_starts",
+            "Must be left out when decision.outcome is no_change: there is no change to start.",
+        )
+
+
 def record_not_dated_before_review(review: dict[str, Any]) -> Iterator[Problem]:
     """003 "Following the review process the carer must be given a written record": the
     documents of a completed review cannot be dated before the conversation."""
@@ -363,6 +386,8 @@ RULES: tuple[Rule, ...] = (
     review_not_before_plan_start,
     born_before_review,
     decision_dates_after_review,
+    change_starts_on_or_after_review,
+    change_starts_only_for_a_change,
     record_not_dated_before_review,
 )
 """Rules that work on a partly loaded review."""

@@ -92,6 +92,10 @@ class AppropriatePersonSchema(StrictSchema):
     address = Address()
     postcode = Line(max_length=20)
     email = Email()
+    # 004 "An appropriate person for general representation purposes is not the same as an
+    # appropriate person for independent advocacy": true only when this person can support
+    # and represent the person's involvement; unanswered does not meet the advocacy duty.
+    supports_involvement = Bool(load_default=None)
 
 
 class SubjectSchema(StrictSchema):
@@ -229,6 +233,13 @@ NarrativeSchema = StrictSchema.from_dict(
 class DecisionSchema(StrictSchema):
     outcome = Choice(codes.OUTCOMES)
     rationale = Text()
+    # 003 "you must give regard to ... The impact of the outcome on the carer's Wellbeing".
+    wellbeing_impact = Text()
+    # 002 "within 6-8 weeks of the service/change commencing": when the change starts.
+    change_starts = Date(load_default=None)
+    # 003 "If you remain unclear about outcome you should seek advice from your line
+    # manager": true while that advice is awaited (the outcome is then provisional).
+    manager_advice_pending = Bool(load_default=None)
     monitoring_review_by = Date(load_default=None)
     next_review_by = Date(load_default=None)
 
@@ -262,6 +273,9 @@ def empty_decision() -> dict[str, Any]:
     return {
         "outcome": None,
         "rationale": None,
+        "wellbeing_impact": None,
+        "change_starts": None,
+        "manager_advice_pending": None,
         "monitoring_review_by": None,
         "next_review_by": None,
     }

@@ -387,6 +387,13 @@ def _subject(w: dict[str, str], carer_plan: bool) -> Section:
             ),
             _f(ap + "postcode", Kind.TEXT, "Representative: postcode"),
             _f(ap + "email", Kind.TEXT, "Representative: email"),
+            _f(
+                ap + "supports_involvement",
+                Kind.TICK,
+                "Tick if this person can support and represent their involvement",
+                "An appropriate person for general purposes is not the same as one for "
+                "independent advocacy (004). Not ticked: the advocacy duty still applies.",
+            ),
         ),
     )
 
@@ -788,6 +795,25 @@ def _decision() -> Section:
         (
             _f(d + "outcome", Kind.RADIO, "Outcome of the review", options=_OUTCOMES),
             _f(d + "rationale", Kind.NOTE, "Rationale for the outcome", lines=3),
+            _f(
+                d + "wellbeing_impact",
+                Kind.NOTE,
+                "The effect of the outcome on their wellbeing",
+                "003: you must give regard to the impact of the outcome on Wellbeing.",
+                lines=2,
+            ),
+            _f(
+                d + "change_starts",
+                Kind.DATE,
+                "If the plan changes: the date the change starts",
+                "YYYY-MM-DD. The 6-8 week review is counted from it (002).",
+            ),
+            _f(
+                d + "manager_advice_pending",
+                Kind.TICK,
+                "Tick if you are waiting for your line manager's advice on the outcome",
+                "The outcome is then provisional (003).",
+            ),
             _f(
                 d + "monitoring_review_by",
                 Kind.DATE,
