@@ -586,14 +586,20 @@ ACTION_CASES: list[tuple[str, str, Any, dict[str, Any], bool]] = [
         "subject-disagrees",
         "right_to_complain",
         person,
-        {"findings__views__subject_agrees_with_outcome": False, "decision__rationale": "The evidence supports it; the difference is recorded."},
+        {
+            "findings__views__subject_agrees_with_outcome": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     (
         "others-disagree",
         "right_to_complain",
         person,
-        {"findings__views__others_agree": False, "decision__rationale": "The evidence supports it; the difference is recorded."},
+        {
+            "findings__views__others_agree": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     ("all-agree", "right_to_complain", person, {}, False),
@@ -601,14 +607,20 @@ ACTION_CASES: list[tuple[str, str, Any, dict[str, Any], bool]] = [
         "subject-disagrees",
         "record_difference_of_views",
         person,
-        {"findings__views__subject_agrees_with_outcome": False, "decision__rationale": "The evidence supports it; the difference is recorded."},
+        {
+            "findings__views__subject_agrees_with_outcome": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     (
         "others-disagree",
         "record_difference_of_views",
         person,
-        {"findings__views__others_agree": False, "decision__rationale": "The evidence supports it; the difference is recorded."},
+        {
+            "findings__views__others_agree": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     ("all-agree", "record_difference_of_views", person, {}, False),
@@ -823,7 +835,10 @@ SECTION_CASES: list[tuple[str, str, dict[str, Any], bool]] = [
     (
         "disagreement",
         "difference_of_views",
-        {"findings__views__others_agree": False, "decision__rationale": "The evidence supports it; the difference is recorded."},
+        {
+            "findings__views__others_agree": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     ("agreement", "difference_of_views", {}, False),
