@@ -195,6 +195,7 @@ def validate(inputs: Sequence[Path]) -> None:
 )
 def decide(input_path: Path, as_json: bool) -> None:
     """Decide the outcome, required record sections and actions of a review."""
+    from reviewdocs.decision.provisional import provisional_states
     from reviewdocs.decision.rules import decide as decide_review
     from reviewdocs.decision.rules import explain
     from reviewdocs.documents import wording
@@ -210,6 +211,9 @@ def decide(input_path: Path, as_json: bool) -> None:
     words = wording.OUTCOMES[result["outcome"]].format(
         plan=wording.PLAN_NAMES[review["review"]["plan_type"]]
     )
+    if provisional_states(review):
+        # Never a provisional outcome shown as final: the warnings say why.
+        words = "provisional, not final (see warnings). The findings so far point to: " + words
     click.echo(f"Outcome: {result['outcome_number']}. {words}")
     click.echo(f"Reassessment required: {'yes' if result['reassessment_required'] else 'no'}")
     if result["escalate_to_full_review"]:
@@ -263,6 +267,22 @@ def render(
         )
     for item in produced_files:
         click.echo(str(item.path))
+    _echo_warnings(review, produced)
+
+
+def _echo_warnings(review: dict[str, Any], produced: date | None) -> None:
+    """The decision's warnings, on stderr so stdout stays one produced path a line: a
+    provisional outcome, an item not recorded, a late record (003 "recorded in a timely
+    way", counted to the date the documents carry)."""
+    from reviewdocs.decision import decide as decide_review
+    from reviewdocs.decision import warnings_for
+    from reviewdocs.disclosure.production import is_planned, production_date
+
+    if is_planned(review):
+        return
+    decision = decide_review(review)
+    for warning in warnings_for(review, decision, production_date(review, produced)):
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @main.command()

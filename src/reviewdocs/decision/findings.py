@@ -9,6 +9,7 @@ takes the reading that protects the person and says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reviewdocs.errors import InputError
@@ -339,7 +340,7 @@ STEP_SECTIONS: dict[str, str] = {
 
 
 def missing_record_items(
-    review: Review, required: list[str], *, provisional: bool = False
+    review: Review, required: Sequence[str], *, provisional: bool = False
 ) -> list[tuple[str, str, str]]:
     """(input path, section code, quote) of each item the record must hold but the input
     leaves empty: the record says "Not recorded" there, and the decision warns.

@@ -10,7 +10,7 @@ cannot be final yet), ``actions`` and ``sections`` (one registered rule per code
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reviewdocs import codes
@@ -59,7 +59,7 @@ _OUTCOME_WORDS = {
 }
 
 
-def _warnings(review: Review, basis: Basis, required: list[str], dated: list[str]) -> list[str]:
+def _warnings(review: Review, basis: Basis, required: Sequence[str], dated: list[str]) -> list[str]:
     warnings: list[str] = []
     if basis.outcome != basis.indicated:
         warnings.append(

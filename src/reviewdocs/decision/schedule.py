@@ -97,8 +97,10 @@ def next_review(review: Review, basis: Basis) -> tuple[dt.date | None, list[str]
                 "the 6-8 week review is counted from the review date, the earliest it could "
                 'start (002 "within 6-8 weeks of the service/change commencing").'
             )
-        agreed_early = [d for d in (chosen, monitoring) if d is not None and starts and d < starts]
-        if agreed_early:
+        agreed_early = [
+            d for d in (chosen, monitoring) if d is not None and starts is not None and d < starts
+        ]
+        if agreed_early and starts is not None:
             warnings.append(
                 f"The next review date {_fmt(min(agreed_early))} is before the change starts on "
                 f"{_fmt(starts)} (decision.change_starts): a review of the change needs it to "

@@ -379,6 +379,15 @@ def easy(
             more.append(f"{cap(p)} life has changed.")
         more.append(f"We will look at {p} needs again.")
     steps = [s for s in (easy_step(c, voice, review) for c in decided.get("actions") or []) if s]
+    if not steps and code:
+        # Never an empty "What happens next" heading.
+        steps = [
+            "Nothing else needs to happen now."
+            if code == "no_change" and not provisional
+            else "We will tell you what happens next."
+            if voice.direct
+            else f"We will tell {o} what happens next."
+        ]
     when = decided.get("next_review_by")
     next_review_text = (
         f"{cap(p)} next review will be by {long_date(when)}."
