@@ -380,3 +380,47 @@ def test_easy_read_copies_say_how_to_ask_for_a_correction(document: str) -> None
     easy = text_of(carer_raw(), document, "easy_read")
     assert "Something wrong?\nIs something wrong or missing?" in easy
     assert "We can change the record." in easy
+
+
+def test_a_plan_not_meeting_unchanged_needs_must_change_and_escalates() -> None:
+    """000 "A light touch review should only be carried out when ... The Support Plan is
+    meeting eligible needs"; 001 "When needs are not adequately being met by the support in
+    place"."""
+    review = validate_review(carer_raw(findings__needs__met_by_current_plan=False))
+    assert decide(review)["outcome"] == "plan_change"
+    light = validate_review(
+        carer_raw(review__review_type="light_touch", findings__needs__met_by_current_plan=False)
+    )
+    reasons = dict(explain(light, decide(light)))["escalate_to_full_review"]
+    assert "the plan is not meeting eligible needs" in reasons
+
+
+def test_risk_not_managed_asks_about_a_formal_risk_assessment() -> None:
+    """001 "Depending on the level of risk a formal risk assessment may need to be carried
+    out as part of the review process"."""
+    warnings = decide(validate_review(carer_raw(findings__risk__managed=False)))["warnings"]
+    assert any("consider whether a formal risk assessment is needed" in w for w in warnings)
+    assert not any("formal risk" in w for w in decide(validate_review(carer_raw()))["warnings"])
+
+
+def test_a_combined_review_asks_for_both_peoples_agreement() -> None:
+    """002 "Both the person and the carer agree to a combined review process and the sharing
+    of information"."""
+    warnings = decide(validate_review(care_raw(review__method="combined")))["warnings"]
+    assert any("check that both people agreed to it" in w for w in warnings)
+
+
+def test_steps_wait_for_the_reassessment_rather_than_go_missing() -> None:
+    """000 "If the review confirms that a change in need has occurred a reassessment of need
+    will be required": the steps are agreed through it."""
+    raw = carer_raw(
+        findings__needs__changed=True,
+        findings__needs__met_by_current_plan=False,
+        findings__needs__evidence="GP letter.",
+        findings__outcomes__achieved="partly",
+    )
+    record = text_of(raw, "review_record")
+    assert "Agreed: To be agreed through the reassessment of needs." in record
+    assert not any(
+        w.startswith("Not recorded: narrative.") for w in decide(validate_review(raw))["warnings"]
+    )

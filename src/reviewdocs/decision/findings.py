@@ -119,8 +119,18 @@ def plan_change_reasons(review: Review) -> list[str]:
         (not f["budget"]["management_working"], "the way the budget is managed is not working"),
         (f["needs"]["circumstances_changed"], "circumstances have changed"),
         (f["urgent_need"], "there is an urgent need to meet"),
+        (not_meeting_needs(review), "the plan is not meeting eligible needs"),
     )
     return [reason for applies, reason in checks if applies]
+
+
+def not_meeting_needs(review: Review) -> bool:
+    """000 "A light touch review should only be carried out when ... The Support Plan is
+    meeting eligible needs"; 001 "When needs are not adequately being met by the support in
+    place" is "not working". A plan the review finds not meeting needs that have not changed
+    must change (a change in need goes to reassessment instead)."""
+    needs = findings_of(review)["needs"]
+    return not needs["met_by_current_plan"] and not needs["changed"]
 
 
 def indicated_outcome(review: Review) -> str:
@@ -298,6 +308,7 @@ def escalation_reasons(review: Review) -> list[str]:
             "there is a safeguarding concern about the person",
         ),
         (f["urgent_need"], "there is an urgent need the plan does not meet"),
+        (not_meeting_needs(review), "the plan is not meeting eligible needs"),
         (needs_reassessment(review), "a reassessment of need is required"),
         (not f["budget"]["sufficient"], "the personal budget is no longer sufficient"),
     )
@@ -355,13 +366,15 @@ def missing_record_items(
             value = value.get(part) if isinstance(value, dict) else None
         if section in required and _blank(value):
             out.append(("findings." + ".".join(path), section, quote))
+    narrative = review.get("narrative") or {}
+    decision = review.get("decision") or {}
     if provisional:
         return out
-    narrative = review.get("narrative") or {}
     for section, quote in STEP_SECTIONS.items():
+        if needs_reassessment(review):
+            break  # what changes is agreed through the reassessment (000)
         if section in required and _blank(narrative.get(section)):
             out.append((f"narrative.{section}", section, quote))
-    decision = review.get("decision") or {}
     own = narrative.get("changes_and_wellbeing_impact")
     if _blank(decision.get("wellbeing_impact")) and (
         "changes_and_wellbeing_impact" not in required or _blank(own)

@@ -78,6 +78,19 @@ def _warnings(review: Review, basis: Basis, required: Sequence[str], dated: list
             "A liberty concern is recorded but the person is not recorded as lacking capacity: "
             "check capacity, since authorising a deprivation of liberty depends on it."
         )
+    f = findings_of(review)
+    if not f["risk"]["managed"] or f["risk"]["new_risks"]:
+        warnings.append(
+            "Risk is not well managed or there are new risks: consider whether a formal risk "
+            'assessment is needed (001 "Depending on the level of risk a formal risk '
+            'assessment may need to be carried out").'
+        )
+    if review["review"]["method"] == "combined":
+        warnings.append(
+            "A combined review: check that both people agreed to it and to sharing information, "
+            'or that a best interests decision was made (002 "Both the person and the carer '
+            'agree to a combined review process and the sharing of information").'
+        )
     for path, _section, quote in missing_record_items(
         review, required, provisional=bool(basis.provisional)
     ):

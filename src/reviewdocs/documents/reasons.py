@@ -195,6 +195,7 @@ def sections(
         "outcome": outcome["text"] or outcome["headline"],
         "rationale": rationale,
         "provisional": outcome["provisional"],
+        "reassessment": bool(decided.get("reassessment_required")),
         "given": information_given(review, decided),
     }
     ordered = [code for code in codes.SECTIONS if code in required]

@@ -66,7 +66,13 @@ def _steps(r: Any, code: str, x: Mapping[str, Any]) -> Question:
     that they were not recorded, or that they are still to be decided."""
     if not _blank(_get(r, "narrative", code)) or x.get("withheld"):
         return ("Agreed:", None)
-    return ("Agreed:", STILL_TO_DECIDE if x.get("provisional") else NOT_RECORDED)
+    if x.get("provisional"):
+        return ("Agreed:", STILL_TO_DECIDE)
+    if x.get("reassessment"):
+        # 000 "The reassessment must make effective use of the information gathered during
+        # the review": what changes is agreed through the reassessment, not at the review.
+        return ("Agreed:", "To be agreed through the reassessment of needs.")
+    return ("Agreed:", NOT_RECORDED)
 
 
 def _plan_elements(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
@@ -322,6 +328,13 @@ _EVIDENCE: tuple[tuple[str, tuple[str, ...], Any, str, str], ...] = (
         False,
         "{p} needs have not changed",
         "{p} needs have changed",
+    ),
+    (
+        "needs_and_circumstances",
+        ("needs", "met_by_current_plan"),
+        True,
+        "the plan is meeting {p} needs",
+        "the plan is not meeting {p} needs",
     ),
     (
         "needs_and_circumstances",
