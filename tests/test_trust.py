@@ -424,3 +424,29 @@ def test_steps_wait_for_the_reassessment_rather_than_go_missing() -> None:
     assert not any(
         w.startswith("Not recorded: narrative.") for w in decide(validate_review(raw))["warnings"]
     )
+
+
+def test_a_short_term_change_says_what_to_do_if_it_lasts() -> None:
+    """000 "ensure that the carer knows what action to take should the short term needs
+    become more long term or the Support Plan no longer meets the needs"."""
+    raw = carer_raw(
+        findings__needs__changed=True,
+        findings__needs__short_term=True,
+        findings__needs__evidence="Hospital discharge letter.",
+        decision__monitoring_review_by="2026-12-10",
+    )
+    letter = text_of(raw, "outcome_letter")
+    assert (
+        "If it lasts longer, or the plan stops meeting needs, please contact us straight away."
+        in letter
+    )
+
+
+def test_the_financial_assessment_notice_says_what_it_decides() -> None:
+    """002 "You should explain that the outcome of this will determine whether there will be
+    any changes to their current financial contribution"."""
+    letter = text_of(carer_raw(findings__plan__working=False), "outcome_letter")
+    assert (
+        "The outcome of the financial assessment will decide whether there will be any change "
+        "to your current financial contribution." in letter
+    )

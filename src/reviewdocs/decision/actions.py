@@ -1,5 +1,11 @@
 """The action rules (spec section 3 action codes): each returns its one-line reason in
-plain words when it applies, citing its procedure."""
+plain words when it applies, citing its procedure.
+
+004 "Actions and Next Steps (Review Teams)" says "It should not be used when the contact or
+review request was in regard to a carer"; its carers' version is not one of our five
+procedures. Its advocacy, safeguarding and information follow-up rules are applied to
+carers' reviews too: the reading that protects the person, since the Care Act duties they
+come from (advocacy, safeguarding, information and advice) apply to carers as well."""
 
 from __future__ import annotations
 

@@ -273,7 +273,11 @@ def escalation_reasons(review: Review) -> list[str]:
     touch review should only be carried out when the carer is thought or known to have no
     changes in their needs") and a budget that must change (000 "There are no changes
     required to the personal budget") also escalate; a short-term change the plan meets does
-    not (000 "Short term changes in need" allows "another light touch review").
+    not (000 "Short term changes in need" allows "another light touch review"). Changed
+    circumstances alone do not escalate, although 000 lists "no known changes in need or
+    circumstances" among the conditions for light touch: 004 "When there is no allocated
+    worker" gives John's new working days (a change of circumstance, no change in need or
+    budget) as a light touch review, so the change is weighed through the plan-change rules.
 
     000 "A light touch review should only be carried out when it is known or thought that
     ... The method of managing the personal budget is working" and "Risks to the carer are
