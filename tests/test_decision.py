@@ -264,7 +264,13 @@ def test_practitioners_outcome_stands_with_a_warning_when_it_differs() -> None:
 
 def test_practitioners_outcome_that_agrees_gives_no_warning() -> None:
     out = decide(
-        carer(decision={"outcome": "no_change", "wellbeing_impact": "Keeps her breaks going."})
+        carer(
+            decision={
+                "outcome": "no_change",
+                "wellbeing_impact": "Keeps her breaks going.",
+                "information_follow_up_by": "2026-12-12",
+            }
+        )
     )
     assert out["warnings"] == []
 

@@ -450,3 +450,25 @@ def test_the_financial_assessment_notice_says_what_it_decides() -> None:
         "The outcome of the financial assessment will decide whether there will be any change "
         "to your current financial contribution." in letter
     )
+
+
+def test_the_information_follow_up_has_a_date_and_who() -> None:
+    """004 "The timescales for this follow up should reflect the individual circumstances"
+    and "you must make sure that you have recorded this in a way that will ensure the person
+    follows up on it at the agreed time"."""
+    raw = carer_raw()
+    assert any(
+        w.startswith("Not recorded: decision.information_follow_up_by")
+        for w in decide(validate_review(raw))["warnings"]
+    )
+    raw["decision"].update(
+        information_follow_up_by="2026-12-10", information_follow_up_who="The carers' centre"
+    )
+    assert not any(
+        "information_follow_up_by" in w for w in decide(validate_review(raw))["warnings"]
+    )
+    record = text_of(raw, "review_record")
+    assert (
+        "We will follow up the information and advice given at the review, to check it helped, "
+        "by 10 December 2026 (The carers' centre will do this)." in record
+    )

@@ -91,6 +91,13 @@ def _warnings(review: Review, basis: Basis, required: Sequence[str], dated: list
             'or that a best interests decision was made (002 "Both the person and the carer '
             'agree to a combined review process and the sharing of information").'
         )
+    decision = review.get("decision") or {}
+    if f["information_and_advice"] and not decision.get("information_follow_up_by"):
+        warnings.append(
+            'Not recorded: decision.information_follow_up_by (004 "when information and advice '
+            'has been provided you should agree appropriate arrangements to follow up"). '
+            "The next step gives no date."
+        )
     for path, _section, quote in missing_record_items(
         review, required, provisional=bool(basis.provisional)
     ):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reviewdocs.dates import long_date
 from reviewdocs.documents.wording import Voice
 from reviewdocs.documents.wording import get as _get
 
@@ -32,6 +33,8 @@ def action_sentence(code: str, voice: Voice, review: Mapping[str, Any], *, lette
         letter=letter,
         safeguarding_option=_get(review, "findings", "safeguarding", "review_option") or "",
         about_subject=bool(_get(review, "findings", "safeguarding", "concern_about_subject")),
+        follow_up_by=long_date(_get(review, "decision", "information_follow_up_by")) or "",
+        follow_up_who=_get(review, "decision", "information_follow_up_who") or "",
     )
     # Only the sentence asked for is written (a record's next steps ask for a few).
     sentence = _SENTENCES.get(code)
@@ -52,6 +55,8 @@ class _Say:
     letter: bool
     safeguarding_option: str = ""
     about_subject: bool = False
+    follow_up_by: str = ""
+    follow_up_who: str = ""
 
 
 _FORMAT_WORDS = {"large_print": "large print", "easy_read": "easy read", "pdf": "PDF"}
@@ -109,7 +114,10 @@ _SENTENCES: dict[str, Callable[[_Say], str]] = {
     ),
     "face_to_face_review_required": lambda w: "The next review will be carried out face to face.",
     "information_and_advice_follow_up": lambda w: (
-        "We will follow up the information and advice given at the review, to check it helped."
+        "We will follow up the information and advice given at the review, to check it helped"
+        + (f", by {w.follow_up_by}" if w.follow_up_by else "")
+        + (f" ({w.follow_up_who} will do this)" if w.follow_up_who else "")
+        + "."
     ),
     "share_with_joint_organisation": lambda w: (
         f"We will share a copy of the review record with {w.joint}, who carried out the "

@@ -330,7 +330,7 @@ def decision_dates_after_review(review: dict[str, Any]) -> Iterator[Problem]:
     held = get(review, "review.date")
     if not held:
         return
-    for key in ("monitoring_review_by", "next_review_by"):
+    for key in ("monitoring_review_by", "next_review_by", "information_follow_up_by"):
         when = get(review, f"decision.{key}")
         if when and when < held:
             yield f"decision.{key}", f"Is before the review date ({held.isoformat()})."

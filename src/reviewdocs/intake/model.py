@@ -240,6 +240,11 @@ class DecisionSchema(StrictSchema):
     # 003 "If you remain unclear about outcome you should seek advice from your line
     # manager": true while that advice is awaited (the outcome is then provisional).
     manager_advice_pending = Bool(load_default=None)
+    # 004 "Following up on Information and Advice": when the follow-up is due, and who does
+    # it when it is not the practitioner ("recorded ... in a way that will ensure the person
+    # follows up on it at the agreed time").
+    information_follow_up_by = Date(load_default=None)
+    information_follow_up_who = Line()
     monitoring_review_by = Date(load_default=None)
     next_review_by = Date(load_default=None)
 
@@ -276,6 +281,8 @@ def empty_decision() -> dict[str, Any]:
         "wellbeing_impact": None,
         "change_starts": None,
         "manager_advice_pending": None,
+        "information_follow_up_by": None,
+        "information_follow_up_who": None,
         "monitoring_review_by": None,
         "next_review_by": None,
     }

@@ -821,6 +821,17 @@ def _decision() -> Section:
                 "YYYY-MM-DD",
             ),
             _f(d + "next_review_by", Kind.DATE, "Next review by", "YYYY-MM-DD"),
+            _f(
+                d + "information_follow_up_by",
+                Kind.DATE,
+                "Information and advice given: follow up by",
+                "YYYY-MM-DD. Check that it helped, as the risk and circumstances need (004).",
+            ),
+            _f(
+                d + "information_follow_up_who",
+                Kind.TEXT,
+                "Who follows it up, if not you",
+            ),
         ),
     )
 
