@@ -472,3 +472,30 @@ def test_the_information_follow_up_has_a_date_and_who() -> None:
         "We will follow up the information and advice given at the review, to check it helped, "
         "by 10 December 2026 (The carers' centre will do this)." in record
     )
+
+
+def test_a_carers_changed_needs_record_the_effect_on_the_cared_for_person() -> None:
+    """000 "What the impact of the changes are on the cared for person's Wellbeing"."""
+    raw = carer_raw(
+        findings__needs__changed=True,
+        findings__needs__short_term=True,
+        findings__needs__evidence="GP letter.",
+    )
+    cared_for = raw["cared_for"]["name"]
+    assert f"Effect on {cared_for}'s wellbeing: Not recorded." in text_of(raw, "review_record")
+    assert any(
+        w.startswith("Not recorded: findings.needs.cared_for_wellbeing")
+        for w in decide(validate_review(raw))["warnings"]
+    )
+    raw["findings"]["needs"]["cared_for_wellbeing"] = "He is anxious when Maria is tired."
+    record = text_of(raw, "review_record")
+    assert f"Effect on {cared_for}'s wellbeing: He is anxious when Maria is tired." in record
+
+
+def test_a_review_without_the_person_does_not_say_they_took_part() -> None:
+    """002 "If the person continues to disengage you should proceed to carry out a review
+    based upon the information available"."""
+    raw = carer_raw(review__subject_took_part=False, participants=[])
+    record = text_of(raw, "review_record")
+    assert "Maria did not take part: " in record
+    assert "took part in the review. No one else" not in record

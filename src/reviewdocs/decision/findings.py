@@ -370,6 +370,19 @@ def missing_record_items(
             value = value.get(part) if isinstance(value, dict) else None
         if section in required and _blank(value):
             out.append(("findings." + ".".join(path), section, quote))
+    if (
+        review.get("cared_for")
+        and f["needs"]["changed"]
+        and "changes_and_wellbeing_impact" in required
+        and _blank(f["needs"].get("cared_for_wellbeing"))
+    ):
+        out.append(
+            (
+                "findings.needs.cared_for_wellbeing",
+                "changes_and_wellbeing_impact",
+                '000 "What the impact of the changes are on the cared for person\'s Wellbeing"',
+            )
+        )
     narrative = review.get("narrative") or {}
     decision = review.get("decision") or {}
     if provisional:

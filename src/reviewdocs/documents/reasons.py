@@ -396,7 +396,18 @@ def people(review: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def people_intro(review: Mapping[str, Any], voice: Voice) -> str:
+    """Who took part. 002 "If the person continues to disengage you should proceed to carry
+    out a review based upon the information available": the record never says a person took
+    part when ``review.subject_took_part`` is false."""
     practitioner = review["review"]["practitioner"].get("name")
+    if review["review"].get("subject_took_part") is False:
+        intro = (
+            f"{cap(voice.obj)} did not take part: {practitioner} carried out the review on the "
+            "information available"
+        )
+        if review.get("participants"):
+            return intro + ", with these people:"
+        return intro + ". No one else took part."
     if review.get("participants"):
         return f"As well as {voice.obj} and {practitioner}, these people took part in the review:"
     return f"{cap(voice.obj)} and {practitioner} took part in the review. No one else took part."

@@ -198,7 +198,14 @@ def _outcome_and_next_steps(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
 
 
 def _changes(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
-    return _needs(f, r, v, x)[:-1]
+    """003 where relevant 1; in a carer's review with changed needs, 000 "What the impact of
+    the changes are on the cared for person's Wellbeing"."""
+    out = _needs(f, r, v, x)[:-1]
+    cared_for = _get(r, "cared_for", "name")
+    if cared_for and _get(f, "needs", "changed"):
+        effect = _or_missing(_get(f, "needs", "cared_for_wellbeing"), x)
+        out.append((f"Effect on {cared_for}'s wellbeing:", effect))
+    return out
 
 
 def _resolution(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:

@@ -80,6 +80,9 @@ class ReviewSchema(StrictSchema):
     date = Date(load_default=None)
     plan_start_date = Date(load_default=None)
     document_date = Date(load_default=None)
+    # 002 "If the person continues to disengage you should proceed to carry out a review
+    # based upon the information available": false when they did not take part.
+    subject_took_part = Bool(load_default=None)
     practitioner = fields.Nested(PractitionerSchema, required=True)
     local_authority = fields.Nested(LocalAuthoritySchema, required=True)
     joint_organisation = _optional(JointOrganisationSchema)
@@ -159,6 +162,9 @@ class NeedsFindingsSchema(StrictSchema):
     met_by_current_plan = Bool(required=True)
     circumstances_changed = Bool(required=True)
     evidence = Text()
+    # 000 "If there has been a change in need you should explore ... What the impact of the
+    # changes are on the cared for person's Wellbeing" (a carer's review).
+    cared_for_wellbeing = Text()
 
 
 class OutcomesFindingsSchema(StrictSchema):

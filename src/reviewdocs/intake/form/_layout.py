@@ -280,6 +280,12 @@ def _review_details() -> Section:
                 "YYYY-MM-DD. Used for the next review date (002).",
             ),
             _f(
+                r + "subject_took_part",
+                Kind.BOOL,
+                "Did they take part in the review?",
+                "No: the review was carried out on the information available (002).",
+            ),
+            _f(
                 r + "document_date",
                 Kind.DATE,
                 "Date to put on the letters and the record (optional)",
@@ -591,6 +597,13 @@ def _needs(w: dict[str, str]) -> Section:
                 "The evidence used to decide whether needs have changed",
                 "Be open about the evidence you relied on, especially where views differ (000).",
                 lines=3,
+            ),
+            _f(
+                n + "cared_for_wellbeing",
+                Kind.NOTE,
+                "Carer's review, if needs changed: the effect on the cared-for person's wellbeing",
+                "000: explore the impact of the changes on the cared for person's Wellbeing.",
+                lines=2,
             ),
             _f(
                 "findings.urgent_need",
