@@ -137,6 +137,8 @@ def test_a_paused_review_has_no_final_outcome_and_no_next_review_date() -> None:
     assert "safeguarding" not in letter.lower()  # 000: the letter may be opened by the harmer
     assert "The review is paused for now" in letter
     assert "Why we decided this" not in letter
+    assert "This letter tells you where the review stands and what happens next." in letter
+    assert "This letter tells you the outcome" not in letter
 
 
 def test_an_advocate_not_yet_in_place_leaves_the_plan_changes_undecided() -> None:

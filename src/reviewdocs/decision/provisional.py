@@ -111,7 +111,7 @@ def provisional_states(review: Review) -> list[Provisional]:
         states.append(
             Provisional(
                 "escalated",
-                "a full review will be carried out, because " + "; ".join(reasons),
+                "a full review will be carried out, because " + _join(reasons),
                 "the outcome, any change to the plan or the personal budget, and the date of "
                 "the next review, at the full review",
                 "This light touch review must become a full review: its outcome is provisional "
@@ -120,6 +120,10 @@ def provisional_states(review: Review) -> list[Provisional]:
             )
         )
     return states
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def is_provisional(review: Review) -> bool:

@@ -280,8 +280,12 @@ def build_context(
         "notices": lambda: notices(review, decided, voice, document),
         "info": lambda: letters.information(review, voice),
         "delay": lambda: letters.delay(review, voice),
-        "telephone": lambda: letters.telephone(review, required, voice),
-        "outcome_letter": lambda: letters.outcome_letter(review, voice),
+        "telephone": lambda: letters.telephone(
+            review, required, voice, provisional=outcome["provisional"]
+        ),
+        "outcome_letter": lambda: letters.outcome_letter(
+            review, voice, provisional=outcome["provisional"]
+        ),
         "amendment": lambda: letters.amendment_words(
             review, amendment, previous, version, voice, addressed_to=letter_to["name"]
         ),

@@ -133,7 +133,9 @@ def delay(review: Mapping[str, Any], voice: Voice) -> dict[str, str] | None:
     }
 
 
-def telephone(review: Mapping[str, Any], required: Sequence[str], voice: Voice) -> dict[str, Any]:
+def telephone(
+    review: Mapping[str, Any], required: Sequence[str], voice: Voice, *, provisional: bool = False
+) -> dict[str, Any]:
     """002 "a follow up letter confirming the conversation and outcome should be sent to
     the person as a formal record"."""
     r = review["review"]
@@ -143,8 +145,13 @@ def telephone(review: Mapping[str, Any], required: Sequence[str], voice: Voice) 
             f"{long_date(r.get('date'))} about the review of {voice.poss} {plan_name(review)}."
         ),
         "formal_record": (
-            "This letter confirms what we talked about and the outcome. "
-            "It is the formal record of our telephone conversation."
+            "This letter confirms what we talked about and "
+            + (
+                "where the review stands: there is no final outcome yet. "
+                if provisional
+                else "the outcome. "
+            )
+            + "It is the formal record of our telephone conversation."
         ),
         "summary": _findings_summary(review, required, voice),
         "corrections": (
@@ -162,12 +169,16 @@ def _findings_summary(
     return [cap(text) + "." for _, text in found]
 
 
-def outcome_letter(review: Mapping[str, Any], voice: Voice) -> dict[str, str]:
+def outcome_letter(
+    review: Mapping[str, Any], voice: Voice, *, provisional: bool = False
+) -> dict[str, str]:
     r = review["review"]
     return {
         "opening": (
             f"Thank you for taking part in the review of {voice.poss} {plan_name(review)} on "
-            f"{long_date(r.get('date'))}. This letter tells you the outcome and what happens next."
+            f"{long_date(r.get('date'))}. This letter tells you "
+            + ("where the review stands" if provisional else "the outcome")
+            + " and what happens next."
         ),
         "record_enclosed": (
             "The written record of the review is enclosed. Please read it, and tell us if "

@@ -72,8 +72,8 @@ _SENTENCES: dict[str, Callable[[_Say], str]] = {
         "us straight away."
     ),
     "escalate_to_full_review": lambda w: (
-        f"We will carry out a full review of {w.p} plan, to look in more detail at what has "
-        "changed."
+        f"We will carry out a full review of {w.p} plan, to look in more detail at what is "
+        "not working and what needs to change."
     ),
     "urgent_interim_support": lambda w: (
         f"We will arrange urgent or interim support so that {w.p} needs are met while the "
