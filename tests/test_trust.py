@@ -423,8 +423,11 @@ def test_steps_wait_for_the_reassessment_rather_than_go_missing() -> None:
     )
     record = text_of(raw, "review_record")
     assert "Agreed: To be agreed through the reassessment of needs." in record
-    assert not any(
-        w.startswith("Not recorded: narrative.") for w in decide(validate_review(raw))["warnings"]
+    warnings = decide(validate_review(raw))["warnings"]
+    assert not any(w.startswith("Not recorded: narrative.outcome_support_steps") for w in warnings)
+    # What changed is still the practitioner's to record (003 where relevant 1).
+    assert any(
+        w.startswith("Not recorded: narrative.changes_and_wellbeing_impact") for w in warnings
     )
 
 
@@ -501,3 +504,53 @@ def test_a_review_without_the_person_does_not_say_they_took_part() -> None:
     record = text_of(raw, "review_record")
     assert "Maria did not take part: " in record
     assert "took part in the review. No one else" not in record
+
+
+def test_what_changed_and_the_conversations_about_a_difference_are_never_silently_empty() -> None:
+    """003 where relevant 1 "what the changes are" and 003 "Make proportionate records of any
+    conversations you have had to try and resolve the differences"."""
+    raw = carer_raw(
+        findings__needs__circumstances_changed=True,
+        findings__views__others_agree=False,
+        decision__rationale="The evidence supports it.",
+    )
+    record = text_of(raw, "review_record")
+    assert "What has changed: Not recorded." in record
+    assert "Conversations to resolve the difference: Not recorded." in record
+    raw["narrative"].update(
+        changes_and_wellbeing_impact="New shifts at work.",
+        difference_of_views="Talked it through with her son on 14 November.",
+    )
+    record = text_of(raw, "review_record")
+    assert "What has changed: Not recorded." not in record
+    assert "Conversations to resolve the difference: Not recorded." not in record
+    assert "Talked it through with her son on 14 November." in record
+
+
+def test_a_participant_without_consent_is_warned_about() -> None:
+    """002 "you are only permitted to consult with those people that the person has consented
+    to you consulting with (unless they lack capacity to provide consent)"."""
+    raw = carer_raw(participants=[{"name": "Tom Hill", "role": "family", "consented": False}])
+    warnings = decide(validate_review(raw))["warnings"]
+    assert any(
+        w.startswith("Tom Hill is recorded as taking part without the person's consent")
+        for w in warnings
+    )
+
+
+def test_a_planned_review_needing_an_advocate_says_one_is_arranged_first(tmp_path: Path) -> None:
+    """002 "As soon as this is established you must consider whether the duty to make
+    independent advocacy applies and, if so make the necessary arrangements"."""
+    raw = carer_raw(subject__substantial_difficulty=True, review__stage="planned")
+    for key in ("findings", "narrative", "decision"):
+        raw.pop(key, None)
+    review = validate_review(raw)
+    data = render_document(review, None, "review_information_letter", produced=PRODUCED).data
+    letter = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "we are arranging an independent advocate" in letter
+    assert "The review will not go ahead until the advocate is in place." in letter
+    path = tmp_path / "planned.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Warning: An independent advocate must be arranged before the review" in result.stderr

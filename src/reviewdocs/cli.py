@@ -276,9 +276,12 @@ def _echo_warnings(review: dict[str, Any], produced: date | None) -> None:
     way", counted to the date the documents carry)."""
     from reviewdocs.decision import decide as decide_review
     from reviewdocs.decision import warnings_for
+    from reviewdocs.decision.rules import planned_warnings
     from reviewdocs.disclosure.production import is_planned, production_date
 
     if is_planned(review):
+        for warning in planned_warnings(review):
+            click.echo(f"Warning: {warning}", err=True)
         return
     decision = decide_review(review)
     for warning in warnings_for(review, decision, production_date(review, produced)):

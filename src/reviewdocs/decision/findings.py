@@ -354,6 +354,16 @@ STEP_SECTIONS: dict[str, str] = {
 ``narrative.<code>``: the findings alone can name the problem, never the steps."""
 
 
+RECORDED_ALWAYS: dict[str, str] = {
+    "changes_and_wellbeing_impact": '003 where relevant 1 "what the changes are and what the '
+    'impact is on Wellbeing"',
+    "difference_of_views": '003 "Make proportionate records of any conversations you have had '
+    'to try and resolve the differences"',
+}
+"""Where-relevant sections whose narrative the record needs even while the outcome is
+provisional: what changed, and the conversations about a difference of views."""
+
+
 def missing_record_items(
     review: Review, required: Sequence[str], *, provisional: bool = False
 ) -> list[tuple[str, str, str]]:
@@ -387,6 +397,9 @@ def missing_record_items(
     decision = review.get("decision") or {}
     if provisional:
         return out
+    for section, quote in RECORDED_ALWAYS.items():
+        if section in required and _blank(narrative.get(section)):
+            out.append((f"narrative.{section}", section, quote))
     for section, quote in STEP_SECTIONS.items():
         if needs_reassessment(review):
             break  # what changes is agreed through the reassessment (000)

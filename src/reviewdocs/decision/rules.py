@@ -18,6 +18,7 @@ from reviewdocs.decision import sections as _sections  # registers the section r
 from reviewdocs.decision.actions import _FORMAT_WORDS
 from reviewdocs.decision.findings import (
     Review,
+    advocacy_duty_unmet,
     decision_problems,
     findings_of,
     indicated_outcome,
@@ -46,6 +47,7 @@ __all__ = [
     "decision_problems",
     "explain",
     "indicated_outcome",
+    "planned_warnings",
     "section_rule",
     "warnings_for",
 ]
@@ -91,6 +93,15 @@ def _warnings(review: Review, basis: Basis, required: Sequence[str], dated: list
             'or that a best interests decision was made (002 "Both the person and the carer '
             'agree to a combined review process and the sharing of information").'
         )
+    if review["subject"]["has_capacity"] is not False:
+        for person in review.get("participants") or []:
+            if person["consented"] is False and person["role"] != "advocate":
+                warnings.append(
+                    f"{person['name']} is recorded as taking part without the person's consent: "
+                    '002 "you are only permitted to consult with those people that the person '
+                    'has consented to" (unless they lack capacity). Check before the record is '
+                    "shared."
+                )
     decision = review.get("decision") or {}
     if f["information_and_advice"] and not decision.get("information_follow_up_by"):
         warnings.append(
@@ -135,6 +146,20 @@ def decide(review: Review) -> dict[str, Any]:
         "next_review_by": next_by.isoformat() if next_by else None,
         "warnings": _warnings(review, basis, sections, date_warnings),
     }
+
+
+def planned_warnings(review: Review) -> list[str]:
+    """Warnings for a planned review, before any findings: 002 "As soon as this is
+    established you must consider whether the duty to make independent advocacy applies and,
+    if so make the necessary arrangements"."""
+    if advocacy_duty_unmet(review):
+        return [
+            "An independent advocate must be arranged before the review: the person has "
+            "substantial difficulty or lacks capacity and has no appropriate person or advocate "
+            '(002, 004 "The advocacy referral can be made at any time and should be made '
+            'without delay as soon as the duty applies").'
+        ]
+    return []
 
 
 def warnings_for(

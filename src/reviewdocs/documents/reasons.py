@@ -13,7 +13,7 @@ from typing import Any
 
 from reviewdocs import codes
 from reviewdocs.dates import long_date
-from reviewdocs.decision.findings import indicated_outcome
+from reviewdocs.decision.findings import advocacy_duty_unmet, indicated_outcome
 from reviewdocs.decision.provisional import provisional_states
 from reviewdocs.documents import wording
 from reviewdocs.documents.record_findings import evidence, section_questions
@@ -449,6 +449,16 @@ def notices(
             f"{advocate.get('name')}"
             + (f" from {advocate['organisation']}" if advocate.get("organisation") else "")
             + f" is {p} advocate and can support {o} before, during and after the review."
+        )
+    elif advocacy_duty_unmet(dict(review)):
+        # 002 "As soon as this is established you must consider whether the duty to make
+        # independent advocacy applies and, if so make the necessary arrangements"; 004 "you
+        # must not proceed to carry out any Care and Support process until it is in place".
+        advocacy = (
+            f"An independent advocate can help {o} take part in the review and make sure "
+            f"{p} views are heard. As {o} may find it hard to take part and there is no one "
+            f"appropriate to support {o}, we are arranging an independent advocate. The review "
+            "will not go ahead until the advocate is in place. Advocacy is free."
         )
     else:
         advocacy = (

@@ -60,19 +60,19 @@ def _or_missing(value: Any, x: Mapping[str, Any]) -> Any:
     return value
 
 
-def _steps(r: Any, code: str, x: Mapping[str, Any]) -> Question:
+def _steps(r: Any, code: str, x: Mapping[str, Any], label: str = "Agreed:") -> Question:
     """The steps or changes agreed (003 where relevant 2-6): typed by the practitioner in
     ``narrative.<code>``, printed under the heading; when empty, the record says plainly
     that they were not recorded, or that they are still to be decided."""
     if not _blank(_get(r, "narrative", code)) or x.get("withheld"):
-        return ("Agreed:", None)
+        return (label, None)
     if x.get("provisional"):
-        return ("Agreed:", STILL_TO_DECIDE)
+        return (label, STILL_TO_DECIDE)
     if x.get("reassessment"):
         # 000 "The reassessment must make effective use of the information gathered during
         # the review": what changes is agreed through the reassessment, not at the review.
-        return ("Agreed:", "To be agreed through the reassessment of needs.")
-    return ("Agreed:", NOT_RECORDED)
+        return (label, "To be agreed through the reassessment of needs.")
+    return (label, NOT_RECORDED)
 
 
 def _plan_elements(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
@@ -201,6 +201,9 @@ def _changes(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
     """003 where relevant 1; in a carer's review with changed needs, 000 "What the impact of
     the changes are on the cared for person's Wellbeing"."""
     out = _needs(f, r, v, x)[:-1]
+    if _blank(_get(r, "narrative", "changes_and_wellbeing_impact")) and not x.get("withheld"):
+        # 003 where relevant 1 "what the changes are": typed in the narrative, or said missing.
+        out.append(("What has changed:", NOT_RECORDED))
     cared_for = _get(r, "cared_for", "name")
     if cared_for and _get(f, "needs", "changed"):
         effect = _or_missing(_get(f, "needs", "cared_for_wellbeing"), x)
@@ -283,6 +286,10 @@ def _difference(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
         if person.get("view"):
             role = ROLES.get(person.get("role") or "", "")
             out.append((f"View of {person.get('name')} ({role.lower()}):", person["view"]))
+    # 003 "Make proportionate records of any conversations you have had to try and resolve the
+    # differences": the narrative, or said to be missing.
+    if _blank(_get(r, "narrative", "difference_of_views")) and not x.get("withheld"):
+        out.append(("Conversations to resolve the difference:", NOT_RECORDED))
     return out
 
 
