@@ -271,20 +271,11 @@ def render(
 
 
 def _echo_warnings(review: dict[str, Any], produced: date | None) -> None:
-    """The decision's warnings, on stderr so stdout stays one produced path a line: a
-    provisional outcome, an item not recorded, a late record (003 "recorded in a timely
-    way", counted to the date the documents carry)."""
-    from reviewdocs.decision import decide as decide_review
-    from reviewdocs.decision import warnings_for
-    from reviewdocs.decision.rules import planned_warnings
-    from reviewdocs.disclosure.production import is_planned, production_date
+    """The decision's warnings on stderr (stdout stays one produced path a line)."""
+    from reviewdocs.decision import document_warnings
+    from reviewdocs.disclosure.production import production_date
 
-    if is_planned(review):
-        for warning in planned_warnings(review):
-            click.echo(f"Warning: {warning}", err=True)
-        return
-    decision = decide_review(review)
-    for warning in warnings_for(review, decision, production_date(review, produced)):
+    for warning in document_warnings(review, production_date(review, produced)):
         click.echo(f"Warning: {warning}", err=True)
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "add_months",
     "decide",
     "decision_problems",
+    "document_warnings",
     "explain",
     "indicated_outcome",
     "planned_warnings",
@@ -173,6 +174,16 @@ def warnings_for(
     if late and late not in out:
         out.append(late)
     return out
+
+
+def document_warnings(review: Review, recorded_on: dt.date | None) -> list[str]:
+    """What a practitioner must see when a review's documents are produced, dated
+    ``recorded_on``: for a planned review :func:`planned_warnings`, otherwise the decision's
+    warnings with the timely-recording check (:func:`warnings_for`). ``render`` prints these;
+    batch can put them in its report as they are."""
+    if review["review"].get("stage") == "planned":
+        return planned_warnings(review)
+    return warnings_for(review, decide(review), recorded_on)
 
 
 def explain(review: Review, decision: dict[str, Any]) -> list[tuple[str, str]]:

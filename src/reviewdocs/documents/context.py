@@ -22,11 +22,12 @@ from typing import Any
 from reviewdocs.dates import long_date
 from reviewdocs.documents import letters, wording
 from reviewdocs.documents.addressing import addressee, letter_block
+from reviewdocs.documents.easy_read import easy
 from reviewdocs.documents.letters import previous_date
+from reviewdocs.documents.notices import notices
 from reviewdocs.documents.reasons import (
     next_review,
     next_steps,
-    notices,
     outcome_words,
     own_words,
     people,
@@ -291,7 +292,7 @@ def build_context(
         ),
         "amendment_log": lambda: letters.amendment_log(amendment, document),
         "shared_copy": lambda: letters.shared_copy(review, recipient, voice),
-        "easy": lambda: letters.easy(review, decided, required, reader, outcome),
+        "easy": lambda: easy(review, decided, required, reader, outcome),
     }
     ctx: dict[str, Any] = dict(review)
     for name, build in derived.items():
