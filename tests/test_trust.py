@@ -554,3 +554,42 @@ def test_a_planned_review_needing_an_advocate_says_one_is_arranged_first(tmp_pat
     result = CliRunner().invoke(main, ["render", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "Warning: An independent advocate must be arranged before the review" in result.stderr
+
+
+def test_the_cared_for_persons_risk_can_be_recorded_apart() -> None:
+    """003 item 5 "Whether the plan is effectively reducing risk to the carer and the cared
+    for person"; 001 "reducing any identified risk to the carer or the cared for person"."""
+    raw = carer_raw(findings__risk__cared_for_managed=False)
+    cared_for = raw["cared_for"]["name"]
+    decision = decide(validate_review(raw))
+    assert decision["outcome"] == "plan_change"
+    assert "risk_changes" in decision["required_sections"]
+    record = text_of(raw, "review_record")
+    assert "Is the plan managing risk to Maria well? Yes" in record
+    assert f"Is the plan managing risk to {cared_for} well? No" in record
+    with pytest.raises(InputError, match="Only for a carer_support_plan"):
+        validate_review(care_raw(findings__risk__cared_for_managed=True))
+
+
+def test_a_delay_gives_the_date_of_the_next_contact() -> None:
+    """002 "Agree a proposed timeframe for the review to be carried out and further contact
+    to be made"."""
+    raw = carer_raw(
+        review__stage="planned",
+        review__delay={"reason": "No interpreter yet.", "agreed_timeframe": "Within 6 weeks"},
+    )
+    for key in ("findings", "narrative", "decision"):
+        raw.pop(key, None)
+    with pytest.raises(InputError, match=r"review\.delay\.next_contact_by: Required"):
+        validate_review(raw)
+
+
+def test_an_amendment_without_evidence_is_refused() -> None:
+    """003 "Review any evidence or information you have which may support or refute the
+    request": the amendment must say what the decision rested on."""
+    from reviewdocs.disclosure.versions import validate_amendment
+
+    bare = {key: value for key, value in RELATIVES_REQUEST.items() if key != "evidence"}
+    bare["date"] = "2026-11-25"
+    with pytest.raises(InputError, match="evidence: Missing data for required field"):
+        validate_amendment(bare)

@@ -111,7 +111,7 @@ def plan_change_reasons(review: Review) -> list[str]:
         (f["outcomes"]["achieved"] != "yes", "outcomes in the plan are not fully achieved"),
         (bool(f["outcomes"]["new_outcomes"]), "there are new outcomes to meet"),
         (not f["outcomes"]["still_important"], "outcomes in the plan are no longer important"),
-        (not f["risk"]["managed"], "the plan is not managing risk"),
+        (risk_not_managed(review), "the plan is not managing risk"),
         (bool(f["risk"]["new_risks"]), "there are new risks"),
         (not f["risk"]["contingency_working"], "the contingency plan is not working"),
         (f["informal_support"]["changed"], "informal support has changed"),
@@ -122,6 +122,13 @@ def plan_change_reasons(review: Review) -> list[str]:
         (not_meeting_needs(review), "the plan is not meeting eligible needs"),
     )
     return [reason for applies, reason in checks if applies]
+
+
+def risk_not_managed(review: Review) -> bool:
+    """001 "The plan is reducing any identified risk to the carer or the cared for person":
+    either answer "no" means the plan is not managing risk."""
+    risk = findings_of(review)["risk"]
+    return not risk["managed"] or risk.get("cared_for_managed") is False
 
 
 def not_meeting_needs(review: Review) -> bool:
@@ -296,7 +303,7 @@ def escalation_reasons(review: Review) -> list[str]:
         (not f["plan"]["working"], "support in the plan is not working as intended"),
         (f["outcomes"]["achieved"] == "no", "the plan is not supporting outcomes as intended"),
         (_outcomes_changed(review) and significant, "outcomes have changed significantly"),
-        (not f["risk"]["managed"], "the plan is not keeping the person safe as intended"),
+        (risk_not_managed(review), "the plan is not keeping the person safe as intended"),
         (bool(f["risk"]["new_risks"]), "there are new risks"),
         (
             not f["risk"]["contingency_working"] and significant,

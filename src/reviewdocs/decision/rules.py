@@ -24,6 +24,7 @@ from reviewdocs.decision.findings import (
     indicated_outcome,
     liberty_at_stake,
     missing_record_items,
+    risk_not_managed,
 )
 from reviewdocs.decision.provisional import provisional_states
 from reviewdocs.decision.registry import (
@@ -82,7 +83,7 @@ def _warnings(review: Review, basis: Basis, required: Sequence[str], dated: list
             "check capacity, since authorising a deprivation of liberty depends on it."
         )
     f = findings_of(review)
-    if not f["risk"]["managed"] or f["risk"]["new_risks"]:
+    if risk_not_managed(review) or f["risk"]["new_risks"]:
         warnings.append(
             "Risk is not well managed or there are new risks: consider whether a formal risk "
             'assessment is needed (001 "Depending on the level of risk a formal risk '

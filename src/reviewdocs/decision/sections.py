@@ -8,7 +8,7 @@ from reviewdocs.decision.actions import (
     safeguarding_decision,
     urgent_interim_support,
 )
-from reviewdocs.decision.findings import Review, disagreement, findings_of
+from reviewdocs.decision.findings import Review, disagreement, findings_of, risk_not_managed
 from reviewdocs.decision.registry import Basis, section_rule
 
 
@@ -52,7 +52,7 @@ def risk_changes(review: Review, basis: Basis) -> bool:
     """003 where relevant 5 "If the plan is not reducing risk, what changes are required to the
     plan"; new risks (003 item 5 "whether there are new risks") need the same."""
     risk = findings_of(review)["risk"]
-    return bool(not risk["managed"] or risk["new_risks"])
+    return bool(risk_not_managed(review) or risk["new_risks"])
 
 
 @section_rule("contingency_changes")

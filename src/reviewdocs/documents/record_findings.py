@@ -144,9 +144,14 @@ def _risk(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
     """003 item 5 "Whether the plan is effectively reducing risk to the carer and the cared
     for person": in a carer's review the question names both."""
     cared_for = _get(r, "cared_for", "name")
-    whom = f" to {v.obj} and to {cared_for}" if cared_for else ""
+    apart = _get(f, "risk", "cared_for_managed")
+    whom = f" to {v.obj}" if apart is not None else f" to {v.obj} and to {cared_for}"
     return [
-        (f"Is the plan managing risk{whom} well?", yes_no(_get(f, "risk", "managed"))),
+        (
+            f"Is the plan managing risk{whom if cared_for else ''} well?",
+            yes_no(_get(f, "risk", "managed")),
+        ),
+        (f"Is the plan managing risk to {cared_for} well?", yes_no(apart) if cared_for else None),
         ("New risks:", join_list(_get(f, "risk", "new_risks"))),
     ]
 
@@ -398,6 +403,13 @@ _EVIDENCE: tuple[tuple[str, tuple[str, ...], Any, str, str], ...] = (
         True,
         "the outcomes in the plan are still important",
         "some outcomes in the plan are no longer important",
+    ),
+    (
+        "risk",
+        ("risk", "cared_for_managed"),
+        True,
+        "risks to the person cared for are well managed",
+        "the plan is not managing risks to the person cared for well",
     ),
     (
         "risk",

@@ -74,6 +74,19 @@ def carer_for_care_plans(review: dict[str, Any]) -> Iterator[Problem]:
         yield "carer", "Only for a care_and_support_plan; for a carer's plan use cared_for."
 
 
+def cared_for_risk_for_carers(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 item 5 "risk to the carer and the cared for person": the cared-for person's own
+    risk answer belongs to a carer's review only (a value silently dropped is a wrong record)."""
+    if (
+        get(review, "review.plan_type") == "care_and_support_plan"
+        and get(review, "findings.risk.cared_for_managed") is not None
+    ):
+        yield (
+            "findings.risk.cared_for_managed",
+            "Only for a carer_support_plan: there is no person cared for in this review.",
+        )
+
+
 def in_work_for_carers(review: dict[str, Any]) -> Iterator[Problem]:
     """000 "If the carer works, always check that they are aware of their right to
     unpaid leave": the answer decides the Carers Leave Act information, so it is
@@ -162,6 +175,18 @@ def planned_review_has_no_findings(review: dict[str, Any]) -> Iterator[Problem]:
             yield f"decision.{key}", reason
     if review.get("narrative"):
         yield "narrative", reason
+
+
+def delay_has_next_contact(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "Agree a proposed timeframe for the review to be carried out and further contact
+    to be made": a delay letter that only promises to "keep in touch" leaves the person
+    without a date."""
+    delay = get(review, "review.delay")
+    if isinstance(delay, Mapping) and delay.get("next_contact_by") is None:
+        yield (
+            "review.delay.next_contact_by",
+            "Required when there is a delay: the date by which we will contact the person again.",
+        )
 
 
 # --- safeguarding and liberty ------------------------------------------------
@@ -370,12 +395,14 @@ def record_not_dated_before_review(review: dict[str, Any]) -> Iterator[Problem]:
 RULES: tuple[Rule, ...] = (
     cared_for_for_carer_plans,
     carer_for_care_plans,
+    cared_for_risk_for_carers,
     in_work_for_carers,
     representative_can_be_written_to,
     joint_organisation_when_joint,
     face_to_face_when_lacking_capacity,
     completed_review_has_findings,
     planned_review_has_no_findings,
+    delay_has_next_contact,
     safeguarding_review_option,
     safeguarding_action_recorded,
     liberty_action_recorded,

@@ -176,6 +176,9 @@ class OutcomesFindingsSchema(StrictSchema):
 
 class RiskFindingsSchema(StrictSchema):
     managed = Bool(required=True)
+    # 003 item 5 "risk to the carer and the cared for person": in a carer's review, the
+    # cared-for person's risk answered on its own (``managed`` then answers for the carer).
+    cared_for_managed = Bool(load_default=None)
     contingency_working = Bool(required=True)
     new_risks = TextList()
 

@@ -629,6 +629,13 @@ def _risk(w: dict[str, str]) -> Section:
                 'Ask: "Are the things in the Support Plan keeping you safe?"',
             ),
             _f(
+                r + "cared_for_managed",
+                Kind.BOOL,
+                "Carer's review only: is the plan keeping the person cared for safe?",
+                "Answer it on its own if the two differ (003 item 5); leave blank otherwise, and "
+                "the question above answers for both.",
+            ),
+            _f(
                 r + "contingency_working",
                 Kind.BOOL,
                 "Is the contingency plan working?",
