@@ -593,3 +593,17 @@ def test_an_amendment_without_evidence_is_refused() -> None:
     bare["date"] = "2026-11-25"
     with pytest.raises(InputError, match="evidence: Missing data for required field"):
         validate_amendment(bare)
+
+
+def test_a_paused_review_does_not_start_a_reassessment_meanwhile() -> None:
+    """000 "The review is paused with no on-going intervention by the person carrying out the
+    review whilst a safeguarding process takes place"."""
+    raw = carer_raw(
+        **PAUSED,
+        findings__needs__changed=True,
+        findings__needs__met_by_current_plan=False,
+        findings__needs__evidence="GP letter.",
+    )
+    record = text_of(raw, "review_record")
+    assert "When the review resumes: we will reassess Maria's needs" in record
+    assert "\nWe will reassess" not in record

@@ -295,9 +295,10 @@ AFTER_ADVOCATE = frozenset(
         "short_term_monitoring",
     }
 )
-"""Care and Support processes that wait for the advocate (004 "you must not proceed to carry
-out any Care and Support process until it is in place"); urgent interim support does not
-("urgent interim measures may need to be agreed without an advocate in place")."""
+"""Care and Support processes that wait for the advocate, or for a paused review to resume
+(004 "you must not proceed to carry out any Care and Support process until it is in
+place"); urgent interim support does not ("urgent interim measures may need to be agreed
+without an advocate in place")."""
 
 
 def next_steps(
@@ -323,10 +324,13 @@ def next_steps(
         if code == document:
             continue
         sentence = action_sentence(code, voice, review, letter=letter)
-        if sentence and "advocate_pending" in states and code in AFTER_ADVOCATE:
-            sentence = (
-                "Once an independent advocate is in place: " + sentence[:1].lower() + sentence[1:]
-            )
+        if sentence and code in AFTER_ADVOCATE:
+            if "advocate_pending" in states:
+                sentence = "Once an independent advocate is in place: " + _lower(sentence)
+            elif "safeguarding_pause" in states:
+                # 000 "The review is paused with no on-going intervention by the person
+                # carrying out the review": these steps wait for it to resume.
+                sentence = "When the review resumes: " + _lower(sentence)
         if sentence:
             out.append(sentence)
     if letter and not out and decided.get("outcome"):
@@ -337,6 +341,10 @@ def next_steps(
             else "We will make the changes to the plan described above."
         )
     return out
+
+
+def _lower(sentence: str) -> str:
+    return sentence[:1].lower() + sentence[1:]
 
 
 def next_review(
