@@ -607,3 +607,13 @@ def test_a_paused_review_does_not_start_a_reassessment_meanwhile() -> None:
     record = text_of(raw, "review_record")
     assert "When the review resumes: we will reassess Maria's needs" in record
     assert "\nWe will reassess" not in record
+
+
+def test_a_concern_about_capacity_needs_a_face_to_face_review() -> None:
+    """002 "Whether there is a concern about the person's capacity in relation to a
+    particular decision to be made. In this situation the Care Act requires you must carry
+    out a face to face review"."""
+    raw = care_raw(subject__capacity_concern=True, review__method="telephone")
+    with pytest.raises(InputError, match="concern about the person's capacity, so the review"):
+        validate_review(raw)
+    validate_review(care_raw(subject__capacity_concern=True, review__method="face_to_face"))

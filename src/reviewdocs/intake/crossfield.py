@@ -135,14 +135,23 @@ def face_to_face_when_lacking_capacity(review: dict[str, Any]) -> Iterator[Probl
     that cannot be (telephone, online, supported self review) are refused.
     """
     method = get(review, "review.method")
-    if (
-        get(review, "review.plan_type") == "care_and_support_plan"
-        and get(review, "subject.has_capacity") is False
-        and method in codes.REMOTE_METHODS
+    if get(review, "review.plan_type") != "care_and_support_plan" or method not in (
+        codes.REMOTE_METHODS
     ):
+        return
+    if get(review, "subject.has_capacity") is False:
         yield (
             "review.method",
             f"The person lacks capacity, so the review must be face to face, not {method}.",
+        )
+    elif get(review, "subject.capacity_concern") is True:
+        # 002 "Whether there is a concern about the person's capacity in relation to a
+        # particular decision to be made. In this situation the Care Act requires you must
+        # carry out a face to face review".
+        yield (
+            "review.method",
+            "There is a concern about the person's capacity, so the review must be face to "
+            f"face, not {method}.",
         )
 
 

@@ -113,6 +113,10 @@ class SubjectSchema(StrictSchema):
     preferred_format = Choice(codes.PREFERRED_FORMATS)
     communication_needs = Text(max_length=2_000)
     has_capacity = Bool(required=True)
+    # 002 "Whether there is a concern about the person's capacity in relation to a particular
+    # decision to be made. In this situation the Care Act requires you must carry out a face
+    # to face review": a concern short of a recorded lack of capacity.
+    capacity_concern = Bool(load_default=None)
     substantial_difficulty = Bool(required=True)
     appropriate_person = _optional(AppropriatePersonSchema)
     correspondence_to_representative = Bool(load_default=None)

@@ -367,6 +367,12 @@ def _subject(w: dict[str, str], carer_plan: bool) -> Section:
                 "If No, the review is carried out face to face (002).",
             ),
             _f(
+                s + "capacity_concern",
+                Kind.TICK,
+                "Tick if there is a concern about their capacity for a decision to be made",
+                "The review must then be face to face (002).",
+            ),
+            _f(
                 s + "substantial_difficulty",
                 Kind.BOOL,
                 f"Would {w['who']} have substantial difficulty being involved?",
