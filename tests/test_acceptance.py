@@ -277,12 +277,34 @@ def test_a_carer_who_lacks_capacity_with_nobody_to_help_is_referred_for_advocacy
 
 
 def test_an_appropriate_person_means_no_advocacy_referral(tmp_path: Path) -> None:
-    """004 "The Advocacy Duty" applies where there is no appropriate person to support them."""
+    """004 "The Advocacy Duty" applies where there is no appropriate person to support them;
+    "An appropriate person for general representation purposes is not the same as an
+    appropriate person for independent advocacy": only one recorded as able to support the
+    person's involvement meets it."""
+    raw = case(
+        subject__substantial_difficulty=True,
+        subject__appropriate_person={
+            "name": "Ann Lewis",
+            "relationship": "sister",
+            "supports_involvement": True,
+        },
+    )
+    assert "advocacy_referral" not in decide(tmp_path, raw)["actions"]
+
+
+def test_an_appropriate_person_for_general_purposes_is_not_an_advocate(tmp_path: Path) -> None:
+    """004 "An appropriate person for general representation purposes is not the same as an
+    appropriate person for independent advocacy under the Care Act"."""
     raw = case(
         subject__substantial_difficulty=True,
         subject__appropriate_person={"name": "Ann Lewis", "relationship": "sister"},
     )
-    assert "advocacy_referral" not in decide(tmp_path, raw)["actions"]
+    decision = decide(tmp_path, raw)
+    assert "advocacy_referral" in decision["actions"]
+    assert any(
+        "Ann Lewis is named as appropriate person but not recorded as able to support" in w
+        for w in decision["warnings"]
+    )
 
 
 def test_letters_go_to_the_representative_when_the_person_lacks_capacity(
@@ -475,7 +497,9 @@ def test_a_disagreement_is_recorded_and_the_carer_told_of_the_right_to_complain(
     """003: "There may be times when the carer or another person involved disagrees"; "Make a
     record of any difference of opinion"; "You must also make the carer aware of their right
     to complain about the decision"."""
-    raw = case(**{who: False})
+    # 003 "as long as you have a clear rationale for your decision": required with a
+    # disagreement (issue 11), so the case records one.
+    raw = case(**{who: False, "decision__rationale": "The evidence supports no change."})
     decision = decide(tmp_path, raw)
     assert "difference_of_views" in decision["required_sections"]
     assert {"record_difference_of_views", "right_to_complain"} <= set(decision["actions"])

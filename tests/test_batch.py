@@ -995,3 +995,30 @@ def test_a_line_opening_with_its_id_is_read_without_parsing_it() -> None:
     later = b'{"subject": {}, "review": {"id": "CR-8"}}'
     assert _LEADING_ID.match(later) is None
     assert id_hint(Record("l", "json", later)) == "CR-8"
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        pytest.param("07-carer-safeguarding-pause.json", id="paused-for-safeguarding"),
+        pytest.param("09-advocacy-needed.json", id="waiting-for-an-advocate"),
+        pytest.param("12-carer-light-touch-escalated.json", id="escalated-to-a-full-review"),
+    ],
+)
+def test_the_report_notes_say_what_render_warns(tmp_path: Path, sample: str) -> None:
+    """A provisional outcome never passes a batch in silence: the report's notes carry
+    the same warnings `render` prints for the record."""
+    from reviewdocs.decision import document_warnings
+    from reviewdocs.disclosure.production import production_date
+    from reviewdocs.intake import load_review
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / sample).write_bytes((SAMPLES / sample).read_bytes())
+    run_batch(source, tmp_path / "out", jobs=1, produced=date(2026, 12, 2))
+    review = load_review(SAMPLES / sample)
+    expected = document_warnings(review, production_date(review, date(2026, 12, 2)))
+    assert expected, "the sample should carry a warning"
+    (row,) = _report(tmp_path / "out")
+    assert row["status"] == "produced"
+    assert row["notes"] == "; ".join(expected)

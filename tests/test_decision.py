@@ -111,6 +111,7 @@ def test_actions_are_sorted_and_sections_are_in_record_order() -> None:
             findings__views__others_agree=False,
             findings__risk__contingency_working=False,
             findings__needs__changed=True,
+            decision__rationale="The evidence shows needs have changed.",
         )
     )
     assert out["actions"] == sorted(out["actions"])
@@ -262,7 +263,15 @@ def test_practitioners_outcome_stands_with_a_warning_when_it_differs() -> None:
 
 
 def test_practitioners_outcome_that_agrees_gives_no_warning() -> None:
-    out = decide(carer(decision={"outcome": "no_change"}))
+    out = decide(
+        carer(
+            decision={
+                "outcome": "no_change",
+                "wellbeing_impact": "Keeps her breaks going.",
+                "information_follow_up_by": "2026-12-12",
+            }
+        )
+    )
     assert out["warnings"] == []
 
 
@@ -405,9 +414,35 @@ ACTION_CASES: list[tuple[str, str, Any, dict[str, Any], bool]] = [
         person,
         {
             "subject__substantial_difficulty": True,
-            "subject__appropriate_person": {"name": "Ann Lee", "relationship": "sister"},
+            "subject__appropriate_person": {
+                "name": "Ann Lee",
+                "relationship": "sister",
+                "supports_involvement": True,
+            },
         },
         False,
+    ),
+    (
+        # 004 "An appropriate person for general representation purposes is not the same as
+        # an appropriate person for independent advocacy": a name alone is not enough.
+        "difficulty-with-general-appropriate-person",
+        "advocacy_referral",
+        person,
+        {
+            "subject__substantial_difficulty": True,
+            "subject__appropriate_person": {"name": "Ann Lee", "relationship": "sister"},
+        },
+        True,
+    ),
+    (
+        "difficulty-with-appropriate-person-who-cannot-represent",
+        "advocacy_referral",
+        person,
+        {
+            "subject__substantial_difficulty": True,
+            "subject__appropriate_person": {"name": "Ann Lee", "supports_involvement": False},
+        },
+        True,
     ),
     (
         "difficulty-with-advocate",
@@ -557,14 +592,20 @@ ACTION_CASES: list[tuple[str, str, Any, dict[str, Any], bool]] = [
         "subject-disagrees",
         "right_to_complain",
         person,
-        {"findings__views__subject_agrees_with_outcome": False},
+        {
+            "findings__views__subject_agrees_with_outcome": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     (
         "others-disagree",
         "right_to_complain",
         person,
-        {"findings__views__others_agree": False},
+        {
+            "findings__views__others_agree": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     ("all-agree", "right_to_complain", person, {}, False),
@@ -572,14 +613,20 @@ ACTION_CASES: list[tuple[str, str, Any, dict[str, Any], bool]] = [
         "subject-disagrees",
         "record_difference_of_views",
         person,
-        {"findings__views__subject_agrees_with_outcome": False},
+        {
+            "findings__views__subject_agrees_with_outcome": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     (
         "others-disagree",
         "record_difference_of_views",
         person,
-        {"findings__views__others_agree": False},
+        {
+            "findings__views__others_agree": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
         True,
     ),
     ("all-agree", "record_difference_of_views", person, {}, False),
@@ -791,7 +838,15 @@ SECTION_CASES: list[tuple[str, str, dict[str, Any], bool]] = [
         True,
     ),
     ("no-liberty-issue", "deprivation_of_liberty", {}, False),
-    ("disagreement", "difference_of_views", {"findings__views__others_agree": False}, True),
+    (
+        "disagreement",
+        "difference_of_views",
+        {
+            "findings__views__others_agree": False,
+            "decision__rationale": "The evidence supports it; the difference is recorded.",
+        },
+        True,
+    ),
     ("agreement", "difference_of_views", {}, False),
 ]
 
@@ -820,8 +875,45 @@ NEXT_REVIEW_CASES = [
         "2029-02-28",
         None,
     ),
-    ("plan-change-8-weeks", {"findings__risk__contingency_working": False}, "2027-01-07", None),
-    ("budget-change-8-weeks", {"findings__budget__sufficient": False}, "2027-01-07", None),
+    (
+        "plan-change-8-weeks-from-the-review-without-a-start",
+        {"findings__risk__contingency_working": False},
+        "2027-01-07",
+        "No start date for the change to the plan is recorded",
+    ),
+    (
+        # 002 "within 6-8 weeks of the service/change commencing": from when the change starts.
+        "plan-change-8-weeks-from-the-start",
+        {"findings__risk__contingency_working": False, "decision": {"change_starts": "2026-11-30"}},
+        "2027-01-25",
+        None,
+    ),
+    (
+        "practitioners-date-before-the-change-starts",
+        {
+            "findings__risk__contingency_working": False,
+            "decision": {"change_starts": "2026-12-20", "next_review_by": "2026-12-01"},
+        },
+        "2026-12-01",
+        "is before the change starts on 20 December 2026",
+    ),
+    (
+        "budget-change-full-review-8-weeks",
+        {
+            "review__review_type": "full",
+            "findings__budget__sufficient": False,
+            "decision": {"change_starts": "2026-11-12"},
+        },
+        "2027-01-07",
+        None,
+    ),
+    (
+        # An escalated light touch review decides nothing final: no date until the full review.
+        "escalated-light-touch-none",
+        {"findings__budget__sufficient": False, "decision": {"next_review_by": "2027-01-01"}},
+        None,
+        "The next review date the practitioner gave is not used",
+    ),
     (
         "short-term-monitoring-date",
         {
@@ -840,13 +932,17 @@ NEXT_REVIEW_CASES = [
     ),
     (
         "reassessment-none",
-        {"findings__needs__changed": True},
+        {"findings__needs__changed": True, "review__review_type": "full"},
         None,
         "a reassessment of need is pending",
     ),
     (
         "reassessment-ignores-practitioners-date",
-        {"findings__needs__changed": True, "decision": {"next_review_by": "2027-01-10"}},
+        {
+            "findings__needs__changed": True,
+            "review__review_type": "full",
+            "decision": {"next_review_by": "2027-01-10"},
+        },
         None,
         "The date the practitioner gave is not used",
     ),
@@ -917,10 +1013,12 @@ def test_next_review_date(
 ) -> None:
     out = decide(carer(**changes))
     assert out["next_review_by"] == expected
+    # Items left unrecorded are warned about too (003); only the date's warnings count here.
+    dated = [w for w in out["warnings"] if not w.startswith("Not recorded:")]
     if warning:
-        assert any(warning in w for w in out["warnings"]), out["warnings"]
+        assert any(warning in w for w in dated), dated
     else:
-        assert out["warnings"] == []
+        assert dated == []
 
 
 @pytest.mark.parametrize(
@@ -950,6 +1048,7 @@ def test_julie_and_peter_reassessment_though_julie_says_all_is_well() -> None:
         findings__needs__met_by_current_plan=False,
         findings__informal_support__sustainable=False,
         findings__views__subject_agrees_with_outcome=False,
+        decision__rationale="The evidence shows Julie's needs have changed.",
         participants=[
             {
                 "name": "Graham Marsh",
@@ -980,12 +1079,13 @@ def test_ahmed_combined_review_equipment_not_a_bigger_budget() -> None:
         findings__risk__new_risks=["Injury to his mother during transfers"],
         findings__informal_support__changed=True,
         findings__views__subject_agrees_with_outcome=False,
+        decision__rationale="Equipment is the proportionate response to the risk.",
     )
     out = decide(review)
     assert (out["outcome"], out["reassessment_required"]) == ("plan_change", False)
-    assert {"combined_carer_review", "right_to_complain", "record_difference_of_views"} <= set(
-        out["actions"]
-    )
+    assert {"right_to_complain", "record_difference_of_views"} <= set(out["actions"])
+    # The review was combined with Nasreen's: her review is not "offered" after it took place.
+    assert "combined_carer_review" not in out["actions"]
     assert {"risk_changes", "difference_of_views"} <= set(out["required_sections"])
     assert out["next_review_by"] == "2027-01-07"
 
@@ -1043,7 +1143,11 @@ def test_pritesh_and_ash_carer_involved_without_a_disagreement() -> None:
 
 
 def test_explain_gives_one_plain_line_per_action_in_order() -> None:
-    review = carer(findings__views__others_agree=False, findings__urgent_need=True)
+    review = carer(
+        findings__views__others_agree=False,
+        findings__urgent_need=True,
+        decision__rationale="Urgent support first.",
+    )
     out = decide(review)
     lines = explain(review, out)
     assert [code for code, _ in lines] == out["actions"]
@@ -1078,7 +1182,7 @@ SAMPLE_OUTCOMES = {
 SAMPLE_ACTIONS = {
     "02-carer-short-term-change": "short_term_monitoring",
     "03-julie-and-peter-reassessment": "record_difference_of_views",
-    "04-ahmed-combined-review-disagreement": "combined_carer_review",
+    "04-ahmed-combined-review-disagreement": "record_difference_of_views",
     "05-john-working-days": "telephone_follow_up_letter",
     "06-john-deterioration-reassessment": "proportionate_reassessment",
     "07-carer-safeguarding-pause": "urgent_interim_support",

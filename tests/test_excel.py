@@ -277,6 +277,8 @@ def test_excels_plain_csv_is_read_as_windows_1252(tmp_path: Path) -> None:
     rows[1]["subject.preferred_name"] = "Zoë"
     rows[2]["review.delay.reason"] = "The café’s fee of £25 – unpaid."
     rows[2]["review.delay.agreed_timeframe"] = "By the end of January 2027"
+    # 002 "agree a timeframe": a delay letter needs the date we will next be in touch.
+    rows[2]["review.delay.next_contact_by"] = "15/01/2027"
     out = tmp_path / "out"
     path = write_csv(tmp_path / "letters.csv", rows, encoding="cp1252")
     result = run(path, out)
@@ -467,14 +469,17 @@ def test_the_report_opens_in_excel_with_notes_beside_the_error(tmp_path: Path) -
 def test_the_decisions_warnings_are_in_the_notes(tmp_path: Path) -> None:
     from reviewdocs.batch.report import ReportRow
     from reviewdocs.batch.worker import Job, Worker
-    from reviewdocs.decision.rules import decide
+    from reviewdocs.decision.rules import decide, document_warnings
+    from reviewdocs.disclosure.production import production_date
     from reviewdocs.intake.read import load_review
     from reviewdocs.intake.sources import Record
 
     sample = next(
         path for path in sorted(SAMPLES.glob("*.json")) if decide(load_review(path))["warnings"]
     )
-    warnings = decide(load_review(sample))["warnings"]
+    review = load_review(sample)
+    # What render prints: the decision's warnings and the timely-recording check.
+    warnings = document_warnings(review, production_date(review, None))
     job = Job(tmp_path, tmp_path / "r.sqlite", None, None, None, None, None, dry_run=True)
     worker = Worker(job, lambda key, source: lambda: None)  # type: ignore[arg-type,return-value]
     row: ReportRow = worker.process(Record(str(sample), "file", str(sample)))

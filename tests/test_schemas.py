@@ -72,6 +72,11 @@ def test_example_is_valid_and_typed(example_raw: dict[str, Any]) -> None:
     assert review["decision"] == {
         "outcome": None,
         "rationale": None,
+        "wellbeing_impact": None,
+        "change_starts": None,
+        "manager_advice_pending": None,
+        "information_follow_up_by": None,
+        "information_follow_up_who": None,
         "monitoring_review_by": None,
         "next_review_by": None,
     }
@@ -101,7 +106,7 @@ def test_every_input_path_is_present_in_the_validated_review(
             node = node[part]
             if node is None:
                 break
-    assert len(review["decision"]) == 4
+    assert len(review["decision"]) == 9
 
 
 def test_missing_optional_values_take_their_empty_form(example_raw: dict[str, Any]) -> None:

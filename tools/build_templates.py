@@ -200,6 +200,33 @@ def notices_block() -> list[str]:
     ]
 
 
+def outcome_block(*, bold: bool) -> list[str]:
+    """The outcome, or, while it is provisional, that there is none yet, what happens now and
+    what is still to be decided (never a provisional state worded as final)."""
+    return [
+        tag("if outcome.provisional"),
+        para(("{{ outcome.headline }}", True)),
+        para(("What happens now:", True)),
+        tag("for line in outcome.now"),
+        bullet("{{ line }}"),
+        tag("endfor"),
+        para(("Still to be decided:", True)),
+        tag("for line in outcome.to_decide"),
+        bullet("{{ line }}"),
+        tag("endfor"),
+        tag("endif"),
+        tag("if outcome.text"),
+        para(("{{ outcome.text }}", True) if bold else "{{ outcome.text }}"),
+        tag("endif"),
+        tag("if outcome.differs"),
+        para("{{ outcome.differs }}"),
+        tag("endif"),
+        tag("if outcome.reassessment"),
+        para("{{ outcome.reassessment }}"),
+        tag("endif"),
+    ]
+
+
 def next_steps_block() -> list[str]:
     return [
         heading("What happens next"),
@@ -281,10 +308,7 @@ def telephone_follow_up_letter() -> list[str]:
         bullet("{{ line }}"),
         tag("endfor"),
         heading("The outcome"),
-        para("{{ outcome.text }}"),
-        tag("if outcome.reassessment"),
-        para("{{ outcome.reassessment }}"),
-        tag("endif"),
+        *outcome_block(bold=False),
         *next_steps_block(),
         *notices_block(),
         heading("If something is not right"),
@@ -326,10 +350,7 @@ def review_record() -> list[str]:
         para(("{{ facts.cared_for_label }}: ", True), "{{ facts.cared_for }}"),
         tag("endif"),
         heading("Summary"),
-        para("{{ outcome.text }}"),
-        tag("if outcome.reassessment"),
-        para("{{ outcome.reassessment }}"),
-        tag("endif"),
+        *outcome_block(bold=False),
         para("{{ next_review.text }}"),
         tag("for section in sections"),
         heading("{{ section.heading }}"),
@@ -383,11 +404,8 @@ def outcome_letter() -> list[str]:
         *letter_opening("The outcome of {{ letter.your }} review"),
         para("{{ outcome_letter.opening }}"),
         heading("The outcome"),
-        para(("{{ outcome.text }}", True)),
-        tag("if outcome.reassessment"),
-        para("{{ outcome.reassessment }}"),
-        tag("endif"),
-        para(("Why we decided this: ", True), "{{ rationale }}"),
+        *outcome_block(bold=True),
+        para(("{{ outcome.reasons_label }}", True), "{{ rationale }}"),
         *next_steps_block(),
         *notices_block(),
         para("{{ outcome_letter.record_enclosed }}"),
@@ -512,6 +530,10 @@ def outcome_letter_easy_read() -> list[str]:
         para("{{ line }}"),
         tag("endfor"),
         tag("endif"),
+        heading("Something wrong?"),
+        tag("for line in easy.correction"),
+        para("{{ line }}"),
+        tag("endfor"),
         heading("Not happy?"),
         tag("for line in easy.complain"),
         para("{{ line }}"),
@@ -551,6 +573,10 @@ def review_record_easy_read() -> list[str]:
         tag("endfor"),
         heading("Your next review"),
         para("{{ easy.next_review }}"),
+        heading("Something wrong?"),
+        tag("for line in easy.correction"),
+        para("{{ line }}"),
+        tag("endfor"),
         heading("Not happy?"),
         tag("for line in easy.complain"),
         para("{{ line }}"),

@@ -195,6 +195,7 @@ def validate(inputs: Sequence[Path]) -> None:
 )
 def decide(input_path: Path, as_json: bool) -> None:
     """Decide the outcome, required record sections and actions of a review."""
+    from reviewdocs.decision.provisional import provisional_states
     from reviewdocs.decision.rules import decide as decide_review
     from reviewdocs.decision.rules import explain
     from reviewdocs.documents import wording
@@ -210,6 +211,9 @@ def decide(input_path: Path, as_json: bool) -> None:
     words = wording.OUTCOMES[result["outcome"]].format(
         plan=wording.PLAN_NAMES[review["review"]["plan_type"]]
     )
+    if provisional_states(review):
+        # Never a provisional outcome shown as final: the warnings say why.
+        words = "provisional, not final (see warnings). The findings so far point to: " + words
     click.echo(f"Outcome: {result['outcome_number']}. {words}")
     click.echo(f"Reassessment required: {'yes' if result['reassessment_required'] else 'no'}")
     if result["escalate_to_full_review"]:
@@ -277,6 +281,16 @@ def render(
         )
     for item in produced_files:
         click.echo(str(item.path))
+    _echo_warnings(review, produced)
+
+
+def _echo_warnings(review: dict[str, Any], produced: date | None) -> None:
+    """The decision's warnings on stderr (stdout stays one produced path a line)."""
+    from reviewdocs.decision import document_warnings
+    from reviewdocs.disclosure.production import production_date
+
+    for warning in document_warnings(review, production_date(review, produced)):
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @main.command()

@@ -92,13 +92,19 @@ class Worker:
         return ReportRow(review_id, record.source, "failed", error=error, notes=record.notes)
 
     def _validated(self, record: Record, raw: dict[str, Any], input_sha256: str) -> ReportRow:
-        from reviewdocs.decision.rules import decide
-        from reviewdocs.disclosure.production import is_planned
+        from reviewdocs.decision.rules import decide, planned_warnings, warnings_for
+        from reviewdocs.disclosure.production import is_planned, production_date
 
         review = validate_record(record, raw)
         review_id = review["review"]["id"]
         decision = None if is_planned(review) else decide(review)
-        notes = record.notes + tuple(decision["warnings"] if decision else ())
+        # What render prints, in the report's notes: the decision's warnings and the
+        # timely-recording check for the date these documents carry.
+        if decision is None:
+            warnings = planned_warnings(review)
+        else:
+            warnings = warnings_for(review, decision, production_date(review, self.job.produced))
+        notes = record.notes + tuple(warnings)
         plan = self._plan(review, decision)
         documents = tuple(item.relpath for item in plan)
         if self.job.dry_run:

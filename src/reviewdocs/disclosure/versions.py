@@ -38,6 +38,9 @@ class AmendmentSchema(StrictSchema):
     # 003 "The amended record should be circulated to the same people as the original
     # record, unless the carer requests otherwise": false when they do.
     circulate = Bool(load_default=True)
+    # 003 "If the carer whose review it is has not made the request, consult with them":
+    # whether they were; the letter states consultation only when this is true.
+    subject_consulted = Bool(load_default=None)
 
     @validates("sections")
     def _known_sections(self, value: Mapping[str, Any], **_: Any) -> None:

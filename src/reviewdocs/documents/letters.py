@@ -2,7 +2,7 @@
 
 Each function returns the plain-words block one letter prints (``info``, ``delay``,
 ``telephone``...), built from the validated review; :func:`context.build_context`
-puts them together. Easy read sentences (issue 6) are here too.
+puts them together. Easy read sentences (issue 6) are in ``easy_read``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reviewdocs.dates import long_date
-from reviewdocs.documents import wording
+from reviewdocs.documents import asking, wording
+from reviewdocs.documents.record_findings import evidence
 from reviewdocs.documents.wording import Voice, cap, plan_name
 
 
@@ -76,7 +77,7 @@ def information(review: Mapping[str, Any], voice: Voice) -> dict[str, Any]:
         "questions": [
             {"heading": heading, "questions": questions}
             for heading, questions in (
-                wording.LIGHT_TOUCH_QUESTIONS if light else wording.FULL_QUESTIONS
+                asking.LIGHT_TOUCH_QUESTIONS if light else asking.FULL_QUESTIONS
             )
         ],
     }
@@ -131,7 +132,9 @@ def delay(review: Mapping[str, Any], voice: Voice) -> dict[str, str] | None:
     }
 
 
-def telephone(review: Mapping[str, Any], required: Sequence[str], voice: Voice) -> dict[str, Any]:
+def telephone(
+    review: Mapping[str, Any], required: Sequence[str], voice: Voice, *, provisional: bool = False
+) -> dict[str, Any]:
     """002 "a follow up letter confirming the conversation and outcome should be sent to
     the person as a formal record"."""
     r = review["review"]
@@ -141,10 +144,15 @@ def telephone(review: Mapping[str, Any], required: Sequence[str], voice: Voice) 
             f"{long_date(r.get('date'))} about the review of {voice.poss} {plan_name(review)}."
         ),
         "formal_record": (
-            "This letter confirms what we talked about and the outcome. "
-            "It is the formal record of our telephone conversation."
+            "This letter confirms what we talked about and "
+            + (
+                "where the review stands: there is no final outcome yet. "
+                if provisional
+                else "the outcome. "
+            )
+            + "It is the formal record of our telephone conversation."
         ),
-        "summary": _findings_summary(review, required, voice),
+        "summary": findings_summary(review, required, voice),
         "corrections": (
             "If anything in this letter is not as you remember it, or something is missing, "
             "please tell us. You can ask for the record to be changed."
@@ -152,20 +160,22 @@ def telephone(review: Mapping[str, Any], required: Sequence[str], voice: Voice) 
     }
 
 
-def _findings_summary(
-    review: Mapping[str, Any], required: Sequence[str], voice: Voice
-) -> list[str]:
+def findings_summary(review: Mapping[str, Any], required: Sequence[str], voice: Voice) -> list[str]:
     """What the review found, one short sentence per finding (telephone letter, easy read)."""
-    found = wording.evidence(review.get("findings") or {}, voice, required)
+    found = evidence(review.get("findings") or {}, voice, required)
     return [cap(text) + "." for _, text in found]
 
 
-def outcome_letter(review: Mapping[str, Any], voice: Voice) -> dict[str, str]:
+def outcome_letter(
+    review: Mapping[str, Any], voice: Voice, *, provisional: bool = False
+) -> dict[str, str]:
     r = review["review"]
     return {
         "opening": (
             f"Thank you for taking part in the review of {voice.poss} {plan_name(review)} on "
-            f"{long_date(r.get('date'))}. This letter tells you the outcome and what happens next."
+            f"{long_date(r.get('date'))}. This letter tells you "
+            + ("where the review stands" if provisional else "the outcome")
+            + " and what happens next."
         ),
         "record_enclosed": (
             "The written record of the review is enclosed. Please read it, and tell us if "
@@ -190,27 +200,45 @@ def amendment_words(
     previous: Mapping[str, Any] | None,
     version: int,
     voice: Voice,
+    *,
+    addressed_to: str = "",
 ) -> dict[str, Any] | None:
     """003 "Sometimes the carer or anyone else that was involved in the review may ask
-    for amendments": the request, the decision, the reasons."""
+    for amendments": the request, the decision, the reasons.
+
+    The letter speaks to its reader: "Your request" only when the reader asked (the person,
+    or the representative it is addressed to), otherwise the request of whoever asked.
+    003 "If the carer whose review it is has not made the request, consult with them": the
+    letter says they were consulted only when the amendment records it
+    (``subject_consulted: true``), and says plainly when it records that they were not."""
     if not amendment:
         return None
     accepted = amendment.get("decision") == "accept"
     who = _requested_by(amendment)
     subject_name = review["subject"].get("name")
     by_subject = who in (subject_name, "subject", "")
-    asker = "you" if by_subject and voice.direct else (subject_name if by_subject else who)
+    by_reader = (by_subject and voice.direct) or (bool(who) and who == addressed_to)
+    asker = "you" if by_reader else (subject_name if by_subject else who)
     opening = (
         f"On {long_date(amendment.get('date'))}, {asker} asked us to change the record of the "
         f"review of {voice.poss} {plan_name(review)}, held on "
         f"{long_date(review['review'].get('date'))}."
     )
-    if not by_subject:
-        # 003 "If the carer whose review it is has not made the request, consult with them"
+    consulted = amendment.get("subject_consulted")
+    if not by_subject and consulted is True:
+        whom = "you" if voice.direct else subject_name
         opening += (
-            f" As the request was not made by {subject_name}, we asked for their views "
+            f" As the request was not made by {whom}, we asked for {voice.poss} views "
             "before deciding."
         )
+    elif not by_subject and consulted is False:
+        whom = "you" if voice.direct else subject_name
+        opening += f" We did not ask for {voice.poss} views before deciding."
+    whose = (
+        "Your request"
+        if by_reader
+        else (f"{subject_name}'s request" if by_subject else f"A request from {who}")
+    )
     requested = [
         f"{_heading_or_code(code, voice)}: {text}"
         for code, text in (amendment.get("sections") or {}).items()
@@ -227,7 +255,7 @@ def amendment_words(
         + ". The earlier version is kept on file, marked as replaced."
     )
     return {
-        "title": "Your request to change the review record: "
+        "title": f"{whose} to change the review record: "
         + ("agreed" if accepted else "not agreed"),
         "opening": opening,
         "requested_by": who,
@@ -321,115 +349,3 @@ def shared_copy(
             "When you no longer need it, please destroy it securely.",
         ],
     }
-
-
-# --- easy read (issue 6) --------------------------------------------------------------
-
-
-def easy(
-    review: Mapping[str, Any],
-    decided: Mapping[str, Any],
-    required: Sequence[str],
-    voice: Voice,
-) -> dict[str, Any]:
-    """Short sentences, one idea per line, key facts first, plain words (issue 6)."""
-    r = review["review"]
-    p, o = voice.poss, voice.obj
-    la = r["local_authority"]
-    practitioner = r["practitioner"]
-    code = decided.get("outcome")
-    outcome = wording.EASY_OUTCOMES[code].format(poss=p, Poss=voice.Poss) if code else ""
-    more = []
-    if decided.get("reassessment_required"):
-        more += [f"{cap(p)} needs have changed.", f"We will look at {p} needs again."]
-    steps = [
-        s for s in (wording.easy_step(c, voice, review) for c in decided.get("actions") or []) if s
-    ]
-    when = decided.get("next_review_by")
-    next_review_text = (
-        f"{cap(p)} next review will be by {long_date(when)}."
-        if when
-        else f"We will agree the date of {p} next review with {o}."
-    )
-    actions = set(decided.get("actions") or [])
-    money_general = [
-        f"We may need to check {p} money after the review.",
-        "This is called a financial assessment.",
-        f"It tells us if what {o} pay{'' if voice.direct else 's'} will change.",
-    ]
-    money = money_general if "financial_assessment_notice" in actions else []
-    work = (
-        [
-            f"{cap(o)} can take time off work to care.",
-            "This can be up to 1 week each year.",
-            "This time off is not paid.",
-            f"{cap(o)} can ask the employer about carer's leave.",
-        ]
-        if "carers_leave_information" in actions
-        else []
-    )
-    when_review = long_date(r.get("date"))
-    method = _easy_method(r.get("method"))
-    return {
-        "outcome": outcome,
-        "outcome_more": more,
-        "next_steps": steps,
-        "next_review": next_review_text,
-        "money": money,
-        "money_general": money_general,
-        "work": work,
-        "complain": [
-            "You can complain if you are not happy.",
-            f"Contact: {la.get('complaints_contact')}.",
-            f"Phone: {la.get('phone')}.",
-        ],
-        "contact": [
-            f"{practitioner.get('name')} is {p} worker.",
-            f"Phone: {practitioner.get('phone')}.",
-            f"Email: {practitioner.get('email')}.",
-        ],
-        "info": {
-            "when": f"{cap(p)} review is on {when_review}."
-            if when_review
-            else f"We will review {p} plan soon.",
-            "about": [f"The review will be {method}.", f"{cap(o)} can bring someone to help."],
-            "purpose": [
-                f"A review checks {p} plan.",
-                "It checks the support is working.",
-                "It checks if anything needs to change.",
-            ],
-            "questions": wording.EASY_QUESTIONS,
-            "help": _easy_help(review, voice),
-        },
-        "record": {
-            "about": [
-                f"The review was on {when_review}.",
-                f"It was {method}.",
-                f"It was with {practitioner.get('name')}.",
-            ],
-            "found": _findings_summary(review, required, voice),
-        },
-    }
-
-
-def _easy_method(method: str | None) -> str:
-    return {
-        "face_to_face": "face to face",
-        "telephone": "on the phone",
-        "online": "on a video call",
-        "combined": "together with another review",
-        "joint": "with another team",
-        "supported_self": "done by you, with help",
-        "delegated": "done by another team for us",
-    }.get(method or "", "in the way you choose")
-
-
-def _easy_help(review: Mapping[str, Any], voice: Voice) -> list[str]:
-    advocate = review.get("advocate")
-    if advocate:
-        return [f"{advocate.get('name')} is {voice.poss} advocate.", "They can help at the review."]
-    return [
-        "An advocate can help you have your say.",
-        "An advocate is free.",
-        "Tell us if you want one.",
-    ]

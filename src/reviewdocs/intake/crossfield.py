@@ -74,6 +74,19 @@ def carer_for_care_plans(review: dict[str, Any]) -> Iterator[Problem]:
         yield "carer", "Only for a care_and_support_plan; for a carer's plan use cared_for."
 
 
+def cared_for_risk_for_carers(review: dict[str, Any]) -> Iterator[Problem]:
+    """003 item 5 "risk to the carer and the cared for person": the cared-for person's own
+    risk answer belongs to a carer's review only (a value silently dropped is a wrong record)."""
+    if (
+        get(review, "review.plan_type") == "care_and_support_plan"
+        and get(review, "findings.risk.cared_for_managed") is not None
+    ):
+        yield (
+            "findings.risk.cared_for_managed",
+            "Only for a carer_support_plan: there is no person cared for in this review.",
+        )
+
+
 def in_work_for_carers(review: dict[str, Any]) -> Iterator[Problem]:
     """000 "If the carer works, always check that they are aware of their right to
     unpaid leave": the answer decides the Carers Leave Act information, so it is
@@ -122,14 +135,23 @@ def face_to_face_when_lacking_capacity(review: dict[str, Any]) -> Iterator[Probl
     that cannot be (telephone, online, supported self review) are refused.
     """
     method = get(review, "review.method")
-    if (
-        get(review, "review.plan_type") == "care_and_support_plan"
-        and get(review, "subject.has_capacity") is False
-        and method in codes.REMOTE_METHODS
+    if get(review, "review.plan_type") != "care_and_support_plan" or method not in (
+        codes.REMOTE_METHODS
     ):
+        return
+    if get(review, "subject.has_capacity") is False:
         yield (
             "review.method",
             f"The person lacks capacity, so the review must be face to face, not {method}.",
+        )
+    elif get(review, "subject.capacity_concern") is True:
+        # 002 "Whether there is a concern about the person's capacity in relation to a
+        # particular decision to be made. In this situation the Care Act requires you must
+        # carry out a face to face review".
+        yield (
+            "review.method",
+            "There is a concern about the person's capacity, so the review must be face to "
+            f"face, not {method}.",
         )
 
 
@@ -162,6 +184,18 @@ def planned_review_has_no_findings(review: dict[str, Any]) -> Iterator[Problem]:
             yield f"decision.{key}", reason
     if review.get("narrative"):
         yield "narrative", reason
+
+
+def delay_has_next_contact(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "Agree a proposed timeframe for the review to be carried out and further contact
+    to be made": a delay letter that only promises to "keep in touch" leaves the person
+    without a date."""
+    delay = get(review, "review.delay")
+    if isinstance(delay, Mapping) and delay.get("next_contact_by") is None:
+        yield (
+            "review.delay.next_contact_by",
+            "Required when there is a delay: the date by which we will contact the person again.",
+        )
 
 
 # --- safeguarding and liberty ------------------------------------------------
@@ -330,10 +364,33 @@ def decision_dates_after_review(review: dict[str, Any]) -> Iterator[Problem]:
     held = get(review, "review.date")
     if not held:
         return
-    for key in ("monitoring_review_by", "next_review_by"):
+    for key in ("monitoring_review_by", "next_review_by", "information_follow_up_by"):
         when = get(review, f"decision.{key}")
         if when and when < held:
             yield f"decision.{key}", f"Is before the review date ({held.isoformat()})."
+
+
+def change_starts_on_or_after_review(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "within 6-8 weeks of the service/change commencing": the change is agreed at the
+    review, so it starts on or after it; an earlier date would count the 6-8 weeks from
+    before the change was decided."""
+    held, starts = get(review, "review.date"), get(review, "decision.change_starts")
+    if held and starts and starts < held:
+        yield (
+            "decision.change_starts",
+            f"Is before the review date ({held.isoformat()}): give the date the agreed "
+            "change starts.",
+        )
+
+
+def change_starts_only_for_a_change(review: dict[str, Any]) -> Iterator[Problem]:
+    """A start date for a change beside a recorded "no change" outcome contradicts itself
+    (003 "Broadly there are 3 possible outcomes", 1 "No changes required")."""
+    if get(review, "decision.outcome") == "no_change" and get(review, "decision.change_starts"):
+        yield (
+            "decision.change_starts",
+            "Must be left out when decision.outcome is no_change: there is no change to start.",
+        )
 
 
 def record_not_dated_before_review(review: dict[str, Any]) -> Iterator[Problem]:
@@ -347,12 +404,14 @@ def record_not_dated_before_review(review: dict[str, Any]) -> Iterator[Problem]:
 RULES: tuple[Rule, ...] = (
     cared_for_for_carer_plans,
     carer_for_care_plans,
+    cared_for_risk_for_carers,
     in_work_for_carers,
     representative_can_be_written_to,
     joint_organisation_when_joint,
     face_to_face_when_lacking_capacity,
     completed_review_has_findings,
     planned_review_has_no_findings,
+    delay_has_next_contact,
     safeguarding_review_option,
     safeguarding_action_recorded,
     liberty_action_recorded,
@@ -363,6 +422,8 @@ RULES: tuple[Rule, ...] = (
     review_not_before_plan_start,
     born_before_review,
     decision_dates_after_review,
+    change_starts_on_or_after_review,
+    change_starts_only_for_a_change,
     record_not_dated_before_review,
 )
 """Rules that work on a partly loaded review."""

@@ -82,6 +82,9 @@ class ReviewSchema(StrictSchema):
     date = Date(load_default=None)
     plan_start_date = Date(load_default=None)
     document_date = Date(load_default=None)
+    # 002 "If the person continues to disengage you should proceed to carry out a review
+    # based upon the information available": false when they did not take part.
+    subject_took_part = Bool(load_default=None)
     practitioner = fields.Nested(PractitionerSchema, required=True)
     local_authority = fields.Nested(LocalAuthoritySchema, required=True)
     joint_organisation = _optional(JointOrganisationSchema)
@@ -94,6 +97,10 @@ class AppropriatePersonSchema(StrictSchema):
     address = Address()
     postcode = Postcode()
     email = Email()
+    # 004 "An appropriate person for general representation purposes is not the same as an
+    # appropriate person for independent advocacy": true only when this person can support
+    # and represent the person's involvement; unanswered does not meet the advocacy duty.
+    supports_involvement = Bool(load_default=None)
 
 
 class SubjectSchema(StrictSchema):
@@ -108,6 +115,10 @@ class SubjectSchema(StrictSchema):
     preferred_format = Choice(codes.PREFERRED_FORMATS)
     communication_needs = Text(max_length=2_000)
     has_capacity = Bool(required=True)
+    # 002 "Whether there is a concern about the person's capacity in relation to a particular
+    # decision to be made. In this situation the Care Act requires you must carry out a face
+    # to face review": a concern short of a recorded lack of capacity.
+    capacity_concern = Bool(load_default=None)
     substantial_difficulty = Bool(required=True)
     appropriate_person = _optional(AppropriatePersonSchema)
     correspondence_to_representative = Bool(load_default=None)
@@ -157,6 +168,9 @@ class NeedsFindingsSchema(StrictSchema):
     met_by_current_plan = Bool(required=True)
     circumstances_changed = Bool(required=True)
     evidence = Text()
+    # 000 "If there has been a change in need you should explore ... What the impact of the
+    # changes are on the cared for person's Wellbeing" (a carer's review).
+    cared_for_wellbeing = Text()
 
 
 class OutcomesFindingsSchema(StrictSchema):
@@ -168,6 +182,9 @@ class OutcomesFindingsSchema(StrictSchema):
 
 class RiskFindingsSchema(StrictSchema):
     managed = Bool(required=True)
+    # 003 item 5 "risk to the carer and the cared for person": in a carer's review, the
+    # cared-for person's risk answered on its own (``managed`` then answers for the carer).
+    cared_for_managed = Bool(load_default=None)
     contingency_working = Bool(required=True)
     new_risks = TextList()
 
@@ -231,6 +248,18 @@ NarrativeSchema = StrictSchema.from_dict(
 class DecisionSchema(StrictSchema):
     outcome = Choice(codes.OUTCOMES)
     rationale = Text()
+    # 003 "you must give regard to ... The impact of the outcome on the carer's Wellbeing".
+    wellbeing_impact = Text()
+    # 002 "within 6-8 weeks of the service/change commencing": when the change starts.
+    change_starts = Date(load_default=None)
+    # 003 "If you remain unclear about outcome you should seek advice from your line
+    # manager": true while that advice is awaited (the outcome is then provisional).
+    manager_advice_pending = Bool(load_default=None)
+    # 004 "Following up on Information and Advice": when the follow-up is due, and who does
+    # it when it is not the practitioner ("recorded ... in a way that will ensure the person
+    # follows up on it at the agreed time").
+    information_follow_up_by = Date(load_default=None)
+    information_follow_up_who = Line()
     monitoring_review_by = Date(load_default=None)
     next_review_by = Date(load_default=None)
 
@@ -264,6 +293,11 @@ def empty_decision() -> dict[str, Any]:
     return {
         "outcome": None,
         "rationale": None,
+        "wellbeing_impact": None,
+        "change_starts": None,
+        "manager_advice_pending": None,
+        "information_follow_up_by": None,
+        "information_follow_up_who": None,
         "monitoring_review_by": None,
         "next_review_by": None,
     }

@@ -280,6 +280,12 @@ def _review_details() -> Section:
                 "YYYY-MM-DD. Used for the next review date (002).",
             ),
             _f(
+                r + "subject_took_part",
+                Kind.BOOL,
+                "Did they take part in the review?",
+                "No: the review was carried out on the information available (002).",
+            ),
+            _f(
                 r + "document_date",
                 Kind.DATE,
                 "Date to put on the letters and the record (optional)",
@@ -361,6 +367,12 @@ def _subject(w: dict[str, str], carer_plan: bool) -> Section:
                 "If No, the review is carried out face to face (002).",
             ),
             _f(
+                s + "capacity_concern",
+                Kind.TICK,
+                "Tick if there is a concern about their capacity for a decision to be made",
+                "The review must then be face to face (002).",
+            ),
+            _f(
                 s + "substantial_difficulty",
                 Kind.BOOL,
                 f"Would {w['who']} have substantial difficulty being involved?",
@@ -387,6 +399,13 @@ def _subject(w: dict[str, str], carer_plan: bool) -> Section:
             ),
             _f(ap + "postcode", Kind.TEXT, "Representative: postcode"),
             _f(ap + "email", Kind.TEXT, "Representative: email"),
+            _f(
+                ap + "supports_involvement",
+                Kind.TICK,
+                "Tick if this person can support and represent their involvement",
+                "An appropriate person for general purposes is not the same as one for "
+                "independent advocacy (004). Not ticked: the advocacy duty still applies.",
+            ),
         ),
     )
 
@@ -586,6 +605,13 @@ def _needs(w: dict[str, str]) -> Section:
                 lines=3,
             ),
             _f(
+                n + "cared_for_wellbeing",
+                Kind.NOTE,
+                "Carer's review, if needs changed: the effect on the cared-for person's wellbeing",
+                "000: explore the impact of the changes on the cared for person's Wellbeing.",
+                lines=2,
+            ),
+            _f(
                 "findings.urgent_need",
                 Kind.BOOL,
                 "Is urgent or interim support needed while other steps are taken?",
@@ -607,6 +633,13 @@ def _risk(w: dict[str, str]) -> Section:
                 Kind.BOOL,
                 f"Is the plan keeping {w['who']} and {w['other']} safe, with risks well managed?",
                 'Ask: "Are the things in the Support Plan keeping you safe?"',
+            ),
+            _f(
+                r + "cared_for_managed",
+                Kind.BOOL,
+                "Carer's review only: is the plan keeping the person cared for safe?",
+                "Answer it on its own if the two differ (003 item 5); leave blank otherwise, and "
+                "the question above answers for both.",
             ),
             _f(
                 r + "contingency_working",
@@ -789,12 +822,42 @@ def _decision() -> Section:
             _f(d + "outcome", Kind.RADIO, "Outcome of the review", options=_OUTCOMES),
             _f(d + "rationale", Kind.NOTE, "Rationale for the outcome", lines=3),
             _f(
+                d + "wellbeing_impact",
+                Kind.NOTE,
+                "The effect of the outcome on their wellbeing",
+                "003: you must give regard to the impact of the outcome on Wellbeing.",
+                lines=2,
+            ),
+            _f(
+                d + "change_starts",
+                Kind.DATE,
+                "If the plan changes: the date the change starts",
+                "YYYY-MM-DD. The 6-8 week review is counted from it (002).",
+            ),
+            _f(
+                d + "manager_advice_pending",
+                Kind.TICK,
+                "Tick if you are waiting for your line manager's advice on the outcome",
+                "The outcome is then provisional (003).",
+            ),
+            _f(
                 d + "monitoring_review_by",
                 Kind.DATE,
                 "Short term change: monitoring review by",
                 "YYYY-MM-DD",
             ),
             _f(d + "next_review_by", Kind.DATE, "Next review by", "YYYY-MM-DD"),
+            _f(
+                d + "information_follow_up_by",
+                Kind.DATE,
+                "Information and advice given: follow up by",
+                "YYYY-MM-DD. Check that it helped, as the risk and circumstances need (004).",
+            ),
+            _f(
+                d + "information_follow_up_who",
+                Kind.TEXT,
+                "Who follows it up, if not you",
+            ),
         ),
     )
 
