@@ -7,14 +7,19 @@
 Generates N synthetic valid reviews (a JSON Lines file; names, ids, addresses vary),
 then measures, each phase in a fresh process so its peak memory is its own:
 
-  naive      docxtpl as usually written: DocxTemplate(path), render, save, per letter;
-             run first and again last, the ratios taken against the faster run
+  naive      docxtpl as usually written: DocxTemplate(path), render, save, per letter,
+             in one process and (with --jobs above 1) in --jobs processes side by side,
+             each on its share of the letters; each run first and again last, the
+             ratios taken against the faster run
   renderer   reviewdocs' compiled template alone: CompiledTemplate.render, one core
   batch      run_batch on all N records (read, validate, decide, render, write,
              register) with 1 worker and with one worker per core
 
 and prints letters/s, the ratios and peak RSS, with PASS/FAIL against the issue's
-targets. It is a benchmark, not a test: it exits 0 either way unless --strict.
+targets. Two ratios for the batch: against the naive loop in one process (the issue's
+target, the batch using every core and the loop one) and, per core, against the naive
+loop in as many processes as the batch has workers. It is a benchmark, not a test: it
+exits 0 either way unless --strict.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ def _contexts(source: Path, count: int) -> list[tuple[dict[str, Any], dict[str, 
     return out
 
 
-def phase_naive(source: Path, sample: int, work: Path) -> dict[str, float]:
+def phase_naive(source: Path, sample: int, work: Path, _processes: int = 1) -> dict[str, float]:
     from docxtpl import DocxTemplate
 
     from reviewdocs.documents import template_path
@@ -103,7 +108,56 @@ def phase_naive(source: Path, sample: int, work: Path) -> dict[str, float]:
     return {"letters": len(contexts), "seconds": seconds}
 
 
-def phase_renderer(source: Path, renders: int, _work: Path) -> dict[str, float]:
+def _naive_share(path: Path, contexts: list[dict[str, Any]], folder: Path, first: int) -> None:
+    """One process's share of the naive loop (forked: docxtpl and Jinja already loaded)."""
+    from docxtpl import DocxTemplate
+
+    from reviewdocs.documents.engine import make_environment
+
+    env = make_environment()
+    for n, context in enumerate(contexts, first):
+        template = DocxTemplate(path)
+        template.render(context, jinja_env=env)
+        template.save(folder / f"naive-{n}.docx")
+
+
+def phase_naive_processes(
+    source: Path, sample: int, work: Path, processes: int = 1
+) -> dict[str, float]:
+    """The naive loop in as many processes as the batch has workers, each on its share
+    of the ``sample`` letters: the same cores as the batch, so the ratio compares the
+    two per core. Timed from the first fork to the last process's end, as the batch is
+    timed from its start (its workers' start included) to its end."""
+    import multiprocessing
+
+    import docxtpl  # noqa: F401  (loaded before forking, as the batch's parent does)
+
+    from reviewdocs.documents import template_path
+
+    path = template_path(DOCUMENT)
+    contexts = [context for _, context in _contexts(source, sample)]
+    folder = Path(tempfile.mkdtemp(prefix="naive-processes-", dir=work))
+    shares = [contexts[n::processes] for n in range(processes)]
+    firsts = [sum(len(s) for s in shares[:n]) for n in range(processes)]
+    context = multiprocessing.get_context("fork")
+    start = time.perf_counter()
+    workers = [
+        context.Process(target=_naive_share, args=(path, share, folder, first))
+        for share, first in zip(shares, firsts, strict=True)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - start
+    if any(worker.exitcode != 0 for worker in workers):
+        raise SystemExit("bench: a naive loop process failed")
+    return {"letters": len(contexts), "seconds": seconds}
+
+
+def phase_renderer(
+    source: Path, renders: int, _work: Path, _processes: int = 1
+) -> dict[str, float]:
     from reviewdocs.documents import compiled
 
     template = compiled(DOCUMENT)
@@ -116,7 +170,7 @@ def phase_renderer(source: Path, renders: int, _work: Path) -> dict[str, float]:
     return {"letters": renders, "seconds": seconds}
 
 
-def phase_batch(source: Path, jobs: int, work: Path) -> dict[str, float]:
+def phase_batch(source: Path, jobs: int, work: Path, _processes: int = 1) -> dict[str, float]:
     from reviewdocs.batch import run_batch
 
     start = time.perf_counter()
@@ -127,18 +181,26 @@ def phase_batch(source: Path, jobs: int, work: Path) -> dict[str, float]:
     return {"letters": result.produced, "seconds": seconds}
 
 
-PHASES = {"naive": phase_naive, "renderer": phase_renderer, "batch": phase_batch}
+PHASES = {
+    "naive": phase_naive,
+    "naive_processes": phase_naive_processes,
+    "renderer": phase_renderer,
+    "batch": phase_batch,
+}
 
 
-def _run_phase(name: str, source: Path, amount: int, work: Path) -> dict[str, float]:
+def _run_phase(
+    name: str, source: Path, amount: int, work: Path, processes: int = 1
+) -> dict[str, float]:
     """One phase in a fresh interpreter, so peak RSS is that phase's alone."""
     command = [sys.executable, __file__, "--phase", name, str(source), str(amount), str(work)]
+    command.append(str(processes))
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _child(name: str, source: Path, amount: int, work: Path) -> None:
-    figures = PHASES[name](source, amount, work)
+def _child(name: str, source: Path, amount: int, work: Path, processes: int) -> None:
+    figures = PHASES[name](source, amount, work, processes)
     own, children = _peak_mb()
     figures.update(peak_mb=own, worker_peak_mb=children)
     print(json.dumps(figures))
@@ -161,11 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         help="where the temporary folder of records and letters is made (default: the "
         "system's temporary folder); both loops write there, so compare file systems",
     )
-    parser.add_argument("--phase", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--phase", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
-        name, source, amount, work = args.phase
-        _child(name, Path(source), int(amount), Path(work))
+        name, source, amount, work, processes = args.phase
+        _child(name, Path(source), int(amount), Path(work), int(processes))
         return 0
 
     from reviewdocs.documents import compiled
@@ -175,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     fields = len(compiled(DOCUMENT).field_paths())
     with tempfile.TemporaryDirectory(prefix="reviewdocs-bench-", dir=args.dir) as tmp:
         work = Path(tmp)
+        naive_processes = ("naive_processes", sample, args.jobs)
         source = work / "records.jsonl"
         with source.open("w", encoding="utf-8") as fh:
             for raw in _records(records):
@@ -183,25 +246,29 @@ def main(argv: list[str] | None = None) -> int:
             f"{records} records, {DOCUMENT} ({fields} fields), {args.jobs} worker(s), "
             f"written under {Path(tmp).parent}\n"
         )
-        runs = (
-            []
-            if args.batch_only
-            else [
-                ("naive docxtpl (load, render, save)", "naive", sample),
-                ("renderer alone, 1 core", "renderer", max(records, 1000)),
-                ("batch, 1 worker", "batch", 1),
-            ]
-        )
-        if args.jobs > 1 or args.batch_only:
-            runs.append((f"batch, {args.jobs} workers", "batch", args.jobs))
+        # (label, phase, amount, processes): the naive loop runs in one process, as
+        # usually written, and (when the batch has more than one worker) in as many
+        # processes as the batch has workers, so that the two also compare per core.
+        many = args.jobs > 1 and not args.batch_only
+        runs: list[tuple[str, str, int, int]] = []
         if not args.batch_only:
-            # The naive loop again after the batches: on a machine whose speed drifts
-            # (a shared virtual machine), the ratio is taken against the faster of the
-            # two naive runs, which is the stricter comparison.
-            runs.append(("naive docxtpl, again", "naive", sample))
+            runs.append(("naive docxtpl (load, render, save)", "naive", sample, 1))
+            if many:
+                runs.append((f"naive docxtpl, {args.jobs} processes", *naive_processes))
+            runs.append(("renderer alone, 1 core", "renderer", max(records, 1000), 1))
+            runs.append(("batch, 1 worker", "batch", 1, 1))
+        if args.jobs > 1 or args.batch_only:
+            runs.append((f"batch, {args.jobs} workers", "batch", args.jobs, 1))
+        if not args.batch_only:
+            # The naive loops again after the batches: on a machine whose speed drifts
+            # (a shared virtual machine), each ratio is taken against the faster of the
+            # two runs of its naive loop, which is the stricter comparison.
+            if many:
+                runs.append((f"naive docxtpl, {args.jobs} processes, again", *naive_processes))
+            runs.append(("naive docxtpl, again", "naive", sample, 1))
         results: dict[str, dict[str, float]] = {}
-        for label, phase, amount in runs:
-            figures = _run_phase(phase, source, amount, work)
+        for label, phase, amount, processes in runs:
+            figures = _run_phase(phase, source, amount, work, processes)
             rate = figures["letters"] / figures["seconds"]
             figures["rate"] = rate
             # Workers run side by side: the batch holds the parent and every worker at
@@ -219,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"   peak RSS {figures['total_mb']:6.1f} MB{split}"
             )
 
-    batch_label = [label for label, phase, _ in runs if phase == "batch"][-1]
+    batch_label = [label for label, phase, _, _ in runs if phase == "batch"][-1]
     batch = results[batch_label]["rate"]
     batch_rss = max(f["total_mb"] for label, f in results.items() if label.startswith("batch"))
     rss_check = (
@@ -230,13 +297,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.batch_only:
         checks = [rss_check]
     else:
-        naive = max(f["rate"] for label, f in results.items() if label.startswith("naive"))
-        renderer = results[runs[1][0]]["rate"]
+        naive = max(results[label]["rate"] for label, phase, *_ in runs if phase == "naive")
+        renderer = results["renderer alone, 1 core"]["rate"]
+        workers_label = batch_label.split(", ")[1]
         print(f"\n  renderer / naive: {renderer / naive:6.1f}x")
         print(
-            f"  batch ({batch_label.split(', ')[1]}) / naive: {batch / naive:6.1f}x"
-            "   (against the faster naive run)"
+            f"  batch ({workers_label}) / naive, 1 process: {batch / naive:6.1f}x"
+            "   (against the faster naive run; the batch uses every core, the loop one)"
         )
+        if many:
+            naive_many = max(
+                results[label]["rate"] for label, phase, *_ in runs if phase == "naive_processes"
+            )
+            print(
+                f"  batch ({workers_label}) / naive, {args.jobs} processes: "
+                f"{batch / naive_many:6.1f}x   (per core: both on the same {args.jobs} cores,"
+                " against the faster run)"
+            )
         checks = [
             (
                 f"renderer >= {TARGET_RENDERER:,.0f} letters/s per core",

@@ -5,6 +5,7 @@ reported as that record's failure (see ``_Pool``)."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import pickle
@@ -27,9 +28,16 @@ from reviewdocs.intake.sources import Record
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
-_IN_FLIGHT_PER_WORKER: Final = 4
-"""Records sent ahead to each worker: enough to keep it busy, few enough that memory
-stays flat however long the source is."""
+_GROUP: Final = 8
+"""Records sent to a worker in one message, and their rows sent back in one: each
+message wakes the process it goes to, and eight records a message cost 10-15% less CPU
+per letter than one (docs/batch.md, "The pool")."""
+
+_IN_FLIGHT_PER_WORKER: Final = 4 * _GROUP
+"""Records sent ahead to each worker: a group in hand and three waiting, so that a
+worker never waits for the parent, even when a busy machine leaves the parent
+unscheduled for a while (two groups ran a third slower there: docs/batch.md), and few
+enough that memory stays flat however long the source is."""
 
 
 def cores() -> int:
@@ -41,19 +49,29 @@ def cores() -> int:
 
 
 def _worker_main(
-    conn: Connection, claims: Connection, job: Job, inherited: Sequence[Connection] = ()
+    conn: Connection,
+    claims: Connection,
+    job: Job,
+    in_hand: ctypes.c_longlong,
+    inherited: Sequence[Connection] = (),
 ) -> None:
-    """A worker process: records in, report rows out, until told to stop or orphaned.
+    """A worker process: groups of records in, their report rows out, until told to
+    stop or orphaned.
 
-    Claims and rows go to the parent on ``conn``, in the order they happen; a claim's
-    answer comes back on a pipe of its own, so it never meets a record sent ahead.
-    A record can arrive with its claim already answered (see ``OrderedClaims``): it
-    then asks nothing, and its row says whether it claimed its id.
+    Claims and rows go to the parent on ``conn``, in the order they happen: the rows
+    of a group together once it is done, or, when a record must ask for its claim,
+    the rows finished so far first (the parent may be holding the claim until those
+    records are done). A claim's answer comes back on a pipe of its own, so it never
+    meets a record sent ahead. A record can arrive with its claim already answered
+    (see ``OrderedClaims``): it then asks nothing, and its row says whether it
+    claimed its id. ``in_hand`` tells the parent which record this worker is on,
+    should it die with rows not yet sent.
     """
 
     current = 0
     told: tuple[str, str | None] | None = None
     claimed = False
+    rows: list[tuple[int, ReportRow, bool]] = []
 
     def claim(key: str, source: str) -> Answer:
         nonlocal claimed
@@ -61,6 +79,9 @@ def _worker_main(
         if told is not None and told[0] == key:
             first = told[1]
             return Answer(lambda: first)
+        if rows:  # the group's rows so far (one list, emptied once sent)
+            _put(conn, ("rows", rows))
+            rows.clear()
         _put(conn, ("claim", current, key, source))
         return Answer(claims.recv)
 
@@ -81,13 +102,17 @@ def _worker_main(
                 return
             if message is None:
                 return
-            current, record, told = message
-            claimed = False
-            row = worker.process(record)
+            for item in message:
+                current, record, told = item  # ``claim`` reads current and told
+                in_hand.value = current
+                claimed = False
+                row = worker.process(record)  # may send the rows so far, with a claim
+                rows.append((current, row, claimed))
             try:
-                _put(conn, ("row", current, row, claimed))
-            except OSError:  # the parent died while the record was in hand
+                _put(conn, ("rows", rows))
+            except OSError:  # the parent died while the group was in hand
                 return
+            rows.clear()
     finally:
         worker.close()
 
@@ -97,15 +122,21 @@ class _Handle:
     process: BaseProcess
     conn: Connection
     claims: Connection
+    in_hand: ctypes.c_longlong  # the record the worker is on (shared memory)
     in_flight: deque[tuple[int, Record]] = field(default_factory=deque)
 
 
 class _Pool:
-    """Worker processes fed a few records each, with a crashed worker's record reported
+    """Worker processes fed groups of records, with a crashed worker's record reported
     as that record's failure and the worker replaced.
 
     ``multiprocessing.Pool`` cannot do this: a task whose worker dies is lost and the
-    batch would wait for it for ever.
+    batch would wait for it for ever. ``concurrent.futures.ProcessPoolExecutor``
+    fails every task in flight and stops its other workers when one dies, leaves its
+    forked workers running when the batch process is killed, and has no way for a
+    task to ask the parent for its id claim. Measured against ours (docs/batch.md,
+    "The pool"), it costs the same CPU per letter and was faster in wall time on a
+    busy machine; moving to it means rebuilding those three first.
 
     On Linux, in a process with no other thread, workers are forked from this one once
     it has imported what a worker needs and compiled the batch's templates: a worker
@@ -149,25 +180,30 @@ class _Pool:
         if forked:
             sys.stdout.flush()
             sys.stderr.flush()
+        # Written by the worker alone, read by the parent only once the worker is dead.
+        in_hand = self.context.Value("q", -1, lock=False)
         process = self.context.Process(
             target=_worker_main,
-            args=(child, child_claims, self.job, inherited if forked else []),
+            args=(child, child_claims, self.job, in_hand, inherited if forked else []),
             daemon=True,
         )
         process.start()
         child.close()
         child_claims.close()
-        handle = _Handle(process, parent, claims)
+        handle = _Handle(process, parent, claims, in_hand)
         self._selector.register(parent, selectors.EVENT_READ, handle)
         self._selector.register(process.sentinel, selectors.EVENT_READ, handle)
         return handle
 
-    def send(self, handle: _Handle, seq: int, record: Record) -> None:
-        handle.in_flight.append((seq, record))
-        told = self.claims.sent(seq, id_hint(record), record.source)
+    def send(self, handle: _Handle, group: Sequence[tuple[int, Record, str | None]]) -> None:
+        """Records, each with its id hint (``id_hint``), to one worker in one message."""
+        message = []
+        for seq, record, hint in group:
+            handle.in_flight.append((seq, record))
+            message.append((seq, record, self.claims.sent(seq, hint, record.source)))
         # A worker that has died cannot take it: receive() sees that and replaces it.
         with contextlib.suppress(OSError):
-            _put(handle.conn, (seq, record, told))
+            _put(handle.conn, message)
 
     def receive(self) -> Iterator[tuple[int, ReportRow]]:
         """Results from whichever workers have some (waiting until one does)."""
@@ -184,13 +220,13 @@ class _Pool:
                         _, seq, key, source = message
                         self.claims.asked(seq, handle.claims, key, source)
                         continue
-                    _, seq, row, claimed = message
-                    if not handle.in_flight:  # never: each row answers a record sent
-                        break
-                    handle.in_flight.popleft()
-                    self._deaths_in_a_row = 0
-                    self.claims.finished(seq, claimed=claimed)
-                    yield seq, row
+                    for seq, row, claimed in message[1]:
+                        if not handle.in_flight:  # never: each row answers a record sent
+                            break
+                        handle.in_flight.popleft()
+                        self._deaths_in_a_row = 0
+                        self.claims.finished(seq, claimed=claimed)
+                        yield seq, row
             except (EOFError, OSError):
                 pass
             if not alive:
@@ -214,8 +250,14 @@ class _Pool:
             )
         replacement = self._start()
         self.handles[self.handles.index(dead)] = replacement
-        if dead.in_flight:
-            seq, record = dead.in_flight.popleft()
+        # The record it was on, from the shared value: those before it in flight were
+        # finished but their rows died with the worker (their files are not in the
+        # register, so they are produced again); those after it never started. A
+        # worker that died between groups is counted as dying on the next record.
+        lost = next((item for item in dead.in_flight if item[0] >= dead.in_hand.value), None)
+        if lost is not None:
+            dead.in_flight.remove(lost)
+            seq, record = lost
             self.claims.lost(seq)
             yield (
                 seq,
@@ -227,8 +269,9 @@ class _Pool:
                     "files it finished are complete, and running the batch again retries it.",
                 ),
             )
-        for seq, record in dead.in_flight:
-            self.send(replacement, seq, record)
+        for start in range(0, len(dead.in_flight), _GROUP):
+            group = list(dead.in_flight)[start : start + _GROUP]
+            self.send(replacement, [(seq, record, id_hint(record)) for seq, record in group])
 
     def close(self) -> None:
         for handle in self.handles:
@@ -314,19 +357,34 @@ def run_pool(records: Iterator[Record], job: Job, size: int) -> Generator[Report
         exhausted = False
         waiting: dict[int, ReportRow] = {}
         next_seq = 0
+        held: tuple[int, Record, str | None] | None = None
         while True:
-            # One record at a time to the least busy worker, so consecutive records go
-            # to different workers: a claim waits for every earlier record's, and a
-            # worker sent a run of records would leave the others waiting on it.
+            # A group of records at a time to the least busy worker. A record whose
+            # id the parent cannot read (a PDF form) goes alone: its claim waits for
+            # every earlier record's that could take the same id, and a worker sent a
+            # run of such records would leave the others waiting on it.
             while not exhausted:
                 handle = min(pool.handles, key=lambda h: len(h.in_flight))
                 if len(handle.in_flight) >= _IN_FLIGHT_PER_WORKER:
                     break
-                item = next(numbered, None)
-                if item is None:
-                    exhausted = True
-                else:
-                    pool.send(handle, *item)
+                group: list[tuple[int, Record, str | None]] = []
+                while len(group) < _GROUP:
+                    if held is not None:
+                        entry, held = held, None
+                    else:
+                        item = next(numbered, None)
+                        if item is None:
+                            exhausted = True
+                            break
+                        entry = (*item, id_hint(item[1]))
+                    if entry[2] is None and group:
+                        held = entry  # goes alone, in the next group
+                        break
+                    group.append(entry)
+                    if entry[2] is None:
+                        break
+                if group:
+                    pool.send(handle, group)
             if exhausted and not any(h.in_flight for h in pool.handles):
                 break
             for seq, row in pool.receive():

@@ -47,8 +47,9 @@ _LEADING_ID: Final = re.compile(
     rb'"review"[ \t\r\n]*:[ \t\r\n]*\{[ \t\r\n]*"id"[ \t\r\n]*:[ \t\r\n]*"([A-Za-z0-9_/-]{1,64})"'
     rb"[ \t\r\n]*[,}]"
 )
-"""A JSON line that opens with its review's id, as exports and the spec's example
-write it: ``{"schema_version": 1, "review": {"id": "CR-1", ...``."""
+"""A JSON line that opens with its review's id, as exports and the contract's example
+(tests/data/example-carer-light-touch.json) write it:
+``{"schema_version": 1, "review": {"id": "CR-1", ...``."""
 _HEAD_BYTES: Final = 512
 """Enough of a JSON file for ``_LEADING_ID`` however it is indented."""
 
