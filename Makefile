@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help install deps lint format test demo bench schema clean
+.PHONY: help install deps lint format test demo bench serve schema clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -17,7 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv (when missing) and install reviewdocs with its dev tools
+NPM_STAMP := node_modules/.package-lock.json
+
+# GOV.UK Frontend (the front desk's CSS, fonts, JS) and axe-core (its accessibility
+# tests), at the versions package-lock.json pins.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+install: $(STAMP) $(NPM_STAMP) ## Create .venv (when missing), install reviewdocs with its dev tools, and the npm assets
 
 deps: ## Install the Debian packages for PDF output (LibreOffice, fonts) when missing
 	@bash .ci/system-deps
@@ -46,8 +53,12 @@ demo: install deps ## Produce every document for every sample into out/ (a fresh
 	$(BIN)/reviewdocs register list --register $(OUT)/register.sqlite --review CS-2026-1315
 	@echo "Documents are in $(OUT)/ (one folder per review; $(OUT)/batch-report.csv lists each record)."
 
-bench: install ## Batch against a naive docxtpl loop, side by side (N=10000 records by default)
+bench: install ## Batch against a naive docxtpl loop (N=10000 by default), then the front desk's figures
 	$(BIN)/python bench/bench.py --records $${N:-10000}
+	$(BIN)/python bench/web_bench.py
+
+serve: install ## The front desk on http://127.0.0.1:8000/ (DATA=folder, default reviewdocs-data)
+	$(BIN)/reviewdocs serve --data $${DATA:-reviewdocs-data}
 
 schema: install ## Regenerate schemas/review-input.schema.json from the marshmallow schemas
 	$(BIN)/python -m reviewdocs.intake.schemas > schemas/review-input.schema.json

@@ -166,12 +166,20 @@ def test_restart_mid_batch_loses_nothing_and_resumes(tmp_path: Path) -> None:
     batch = app.extensions["store"].batch(batch_url.rsplit("/", 1)[1])
     # Stop the runner part-way, as a server restart or a crash would.
     end = time.monotonic() + 60
-    while "of 200 finished" not in (page := client.get(batch_url).get_data(as_text=True)) or (
-        re.search(r"\b0 of 200", page)
-    ):
+    while True:
+        response = client.get(batch_url)
+        page = response.get_data(as_text=True)
+        if "of 200 finished" in page and not re.search(r"\b0 of 200", page):
+            break
         assert time.monotonic() < end, main_text(page)
         time.sleep(0.05)
+    still = client.get(f"{batch_url}?refresh=off")
     os.killpg(batch.pid, signal.SIGKILL)
+    # The progress page reloads itself without JavaScript, unless asked not to.
+    assert response.headers["Refresh"] == "3"
+    assert "Stop this page updating itself" in page
+    assert "This page does not update itself" in still.get_data(as_text=True)
+    assert "Refresh" not in still.headers
 
     restarted = make_app(data)  # a new server on the same data folder
     client = sign_in(restarted, "ada")

@@ -169,13 +169,24 @@ def recover_batches(app: Any) -> None:
             _refresh(batch, s)
 
 
+REFRESH_SECONDS = 3
+
+
 @main.route("/batches/<batch_id>")
 @needs("batches")
-def batch(batch_id: str) -> str:
+def batch(batch_id: str) -> str | Response:
     b = _own(batch_id)
     context: dict[str, Any] = {"batch": b, "documents": [document_name(d) for d in b.documents]}
     if b.state == "running":
         context["done"] = batchjob.progress(b.folder)
+        # The page reloads itself without JavaScript (an HTTP Refresh header, as a
+        # meta refresh would), and a link turns that off: WCAG 2.2.1 lets a person
+        # stop a page that updates itself.
+        context["refreshing"] = request.args.get("refresh") != "off"
+        if context["refreshing"]:
+            response = Response(page("batches/running.html", **context))
+            response.headers["Refresh"] = str(REFRESH_SECONDS)
+            return response
     if b.state == "done":
         context["result"] = batchjob.result(b.folder)
         context["zip"] = next(
