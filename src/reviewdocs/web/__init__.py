@@ -65,8 +65,8 @@ def create_app(
     from flask import Flask
     from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-    from reviewdocs.web import security
-    from reviewdocs.web.main import blueprint
+    from reviewdocs.web.main import blueprint as main_blueprint
+    from reviewdocs.web.security import install as install_security
 
     paths = data_paths(Path(data_dir).resolve())
     store = Store(paths["data"])
@@ -101,8 +101,8 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     app.extensions["store"] = store
     app.jinja_env.globals["council"] = council
-    security.install(app)
-    app.register_blueprint(blueprint)
+    install_security(app)
+    app.register_blueprint(main_blueprint)
     _error_pages(app)
     sweep(app)
     from reviewdocs.web.main.views.batches import recover_batches

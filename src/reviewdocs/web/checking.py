@@ -22,19 +22,36 @@ ZIP_MAX_TOTAL: Final = 512 * 1024 * 1024
 """Uncompressed bytes a zip may unpack to: 10,000 reviews are well under this."""
 
 
-def check_review(path: Path) -> tuple[dict[str, Any] | None, list[dict[str, str]]]:
-    """The validated review and no problems, or None and every problem as rows."""
+Review = dict[str, Any]
+
+
+def check_review(path: Path) -> tuple[Review | None, Review | None, list[dict[str, str]]]:
+    """The raw review (as read, before validation), the validated review and no
+    problems; or None, None and every problem as rows. What ``reviewdocs validate``
+    does: read, validate, check the decision. The raw review is kept so later pages
+    validate it again without reading the PDF form a second time (a form takes a
+    quarter of a second to read)."""
     from reviewdocs.decision.rules import decision_problems
-    from reviewdocs.intake.read import load_review
+    from reviewdocs.intake.read import read_input
+    from reviewdocs.intake.schemas import validate_review
 
     try:
-        review = load_review(path)
+        raw = read_input(path)
+        review = validate_review(raw, source=str(path))
         problems = decision_problems(review)
         if problems:
             raise InputError(problems)
     except InputError as err:
-        return None, problem_rows(err.errors)
-    return review, []
+        return None, None, problem_rows(err.errors)
+    return raw, review, []
+
+
+def load_checked(path: Path) -> dict[str, Any]:
+    """The validated review from the raw review ``check_review`` kept (JSON)."""
+    from reviewdocs.intake.read import parse_json
+    from reviewdocs.intake.schemas import validate_review
+
+    return validate_review(parse_json(path.read_bytes(), str(path)), source=str(path))
 
 
 @dataclass

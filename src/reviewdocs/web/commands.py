@@ -11,6 +11,7 @@ a production server, unlike Flask's own.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import secrets
 import sys
@@ -75,6 +76,7 @@ def serve(
             )
         token = secrets.token_urlsafe(32)
     app = create_app(data_dir, council=council, behind_proxy=behind_proxy, one_time_token=token)
+    _warm_up()
 
     from waitress.server import create_server
 
@@ -93,6 +95,19 @@ def serve(
         click.echo("Stopped.")
     finally:
         server.close()
+
+
+def _warm_up() -> None:
+    """Compile the standard templates once, before the first person waits for them
+    (about a second and a half; each is then cached for the life of the server)."""
+    from reviewdocs import codes
+    from reviewdocs.documents import compiled
+    from reviewdocs.errors import TemplateError
+
+    for document in codes.DOCUMENTS:
+        # A broken template is said in plain words to whoever asks for that document.
+        with contextlib.suppress(TemplateError):
+            compiled(document)
 
 
 @click.group()

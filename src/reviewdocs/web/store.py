@@ -15,6 +15,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -207,19 +208,33 @@ class Store:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = private_folder(Path(data_dir))
         self.path = self.data_dir / DB_NAME
+        self._local = threading.local()
         with self._db() as db:
+            db.execute("PRAGMA journal_mode=WAL")  # kept in the file: set once
             db.executescript(_SCHEMA)
         os.chmod(self.path, 0o600)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
+        """This thread's connection (the server's threads each keep one).
+
+        ``synchronous=NORMAL`` in WAL mode: a commit survives the process being
+        killed; a power cut may lose the last moments of sign-in counters and audit
+        lines, never the documents or the register (the library's, synced in full)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            conn = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn, self._local.pid = conn, os.getpid()
+        try:
             yield conn
-        finally:
-            conn.close()
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     # -- accounts -------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from flask import current_app, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from reviewdocs.web.forms import FormErrors, sign_in_form
-from reviewdocs.web.main.blueprint import main
+from reviewdocs.web.main.routes import main
 from reviewdocs.web.main.views.common import page, store, user
 from reviewdocs.web.store import LOCAL_USER
 

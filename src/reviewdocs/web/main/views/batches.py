@@ -21,7 +21,7 @@ from reviewdocs import codes
 from reviewdocs.web import batchjob
 from reviewdocs.web.checking import ZipRefused, check_source, extract_zip
 from reviewdocs.web.forms import BATCH_SUFFIXES, chosen_documents, document_name, upload_form
-from reviewdocs.web.main.blueprint import main
+from reviewdocs.web.main.routes import main
 from reviewdocs.web.main.views.common import page, paths, store, user
 from reviewdocs.web.security import may_see, needs
 from reviewdocs.web.store import Batch, Store, new_id, private_folder

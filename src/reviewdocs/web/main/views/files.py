@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, send_file
 
 from reviewdocs.web import assets
-from reviewdocs.web.main.blueprint import main
+from reviewdocs.web.main.routes import main
 from reviewdocs.web.main.views.common import paths, store, user
 from reviewdocs.web.security import may_see
 

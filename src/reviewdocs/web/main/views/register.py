@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, request
 
 from reviewdocs.web.forms import FormErrors, document_name
-from reviewdocs.web.main.blueprint import main
+from reviewdocs.web.main.routes import main
 from reviewdocs.web.main.views.common import page, paths, store, user
 from reviewdocs.web.security import needs
 

@@ -6,6 +6,7 @@ the CLI does (``load_review``, ``decide``/``explain``, ``produce``, ``plan_shari
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import time
 from pathlib import Path
@@ -14,9 +15,10 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from reviewdocs.web.checking import check_review
+from reviewdocs.files import write_atomic
+from reviewdocs.web.checking import check_review, load_checked
 from reviewdocs.web.forms import REVIEW_SUFFIXES, document_name, upload_form
-from reviewdocs.web.main.blueprint import main
+from reviewdocs.web.main.routes import main
 from reviewdocs.web.main.views.common import own_upload, page, paths, store, user
 from reviewdocs.web.security import needs
 from reviewdocs.web.store import Upload, new_id, private_folder, remove_upload_files
@@ -47,7 +49,14 @@ def upload_review() -> str | Response:
     file = request.files["file"]
     ext = ".pdf" if (file.filename or "").lower().endswith(".pdf") else ".json"
     upload_id, path, sha = save_upload(file, "review", "review" + ext)
-    review, problems = check_review(path)
+    raw, review, problems = check_review(path)
+    if raw is not None:
+        # Kept as read (JSON, owner-only); the uploaded file itself is not needed again.
+        kept = path.with_name("review-read.json")
+        data = json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8")
+        write_atomic(kept, data, durable=False)  # working data, not a record
+        path.unlink()
+        path = kept
     upload = Upload(
         id=upload_id,
         owner=user().name,
@@ -75,11 +84,9 @@ def check_review_page(upload_id: str) -> str:
 
 
 def _loaded(upload: Upload) -> dict[str, Any]:
-    from reviewdocs.intake.read import load_review
-
     if upload.problems or not upload.path.exists():
         abort(404)
-    return load_review(upload.path)
+    return load_checked(upload.path)
 
 
 @main.route("/reviews/<upload_id>/decision")
