@@ -269,3 +269,22 @@ def test_another_users_download_is_refused(browser: Any, page: Any, server: str)
     assert other.inner_text("h1") == "Page not found"
     check(other)
     other.context.close()
+
+
+def test_everything_works_with_javascript_off(browser: Any, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, server, "max")
+    page.goto(server + "/reviews/upload")
+    upload_file(page, "r.json", (SAMPLES / "05-john-working-days.json").read_bytes(), "text/json")
+    page.click("text=See the decision")
+    page.click("button:has-text('Produce documents')")
+    with page.expect_download() as download:
+        page.click("a:has-text('Review record')")
+    assert "John" in docx_text(download.value.path())
+    page.goto(server + "/batches/upload")
+    upload_file(page, "letters.csv", letters_csv(copies=2), "text/csv")
+    page.click("button:has-text('Produce 10 letters')")
+    # The progress page reloads itself without JavaScript until the batch is done.
+    page.wait_for_selector("text=Batch finished", timeout=120_000)
+    context.close()

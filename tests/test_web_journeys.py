@@ -106,7 +106,9 @@ def test_share_shows_the_plan_and_makes_the_copies(app: Any) -> None:
     share_url = f"/reviews/{upload_id}/share"
     plan = main_text(client.get(share_url).get_data(as_text=True))
     assert "Michael Evans Partial" in plan
-    assert "Withheld: budget_sufficiency" in plan
+    # What a partial copy leaves out, by the record's headings and the form's labels.
+    assert "Left out: Whether the personal budget is still enough;" in plan
+    assert "subject.address" not in plan
     done = post(client, share_url, share_url).get_data(as_text=True)
     labels = [label for _, label in _links(done)]
     assert "Copy for Michael Evans: Review record, DOCX" in labels

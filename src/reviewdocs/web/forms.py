@@ -112,6 +112,20 @@ def field_label(path: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def withheld_words(items: tuple[str, ...] | list[str], subject: Mapping[str, Any]) -> list[str]:
+    """What a partial copy leaves out, in words: a record section by the record's own
+    heading, an input field by its form label."""
+    from reviewdocs.documents import wording
+
+    voice = wording.voice_for(subject, direct=False)
+    return [
+        wording.section_heading(item, voice)
+        if item in wording.SECTION_HEADINGS
+        else field_label(item)
+        for item in items
+    ]
+
+
 def anchor(path: str) -> str:
     return "problem-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, request
 
-from reviewdocs.web.forms import FormErrors, document_name
+from reviewdocs.web.forms import FormErrors, document_name, withheld_words
 from reviewdocs.web.main.routes import main
 from reviewdocs.web.main.views.common import page, paths, store, user
 from reviewdocs.web.security import needs
@@ -60,7 +60,7 @@ def _search(query: str) -> list[dict[str, Any]]:
                             "version": e.version,
                             "to": e.recipient_name or e.recipient_id or "The person (subject)",
                             "basis": e.basis.replace("_", " "),
-                            "withheld": ", ".join(e.withheld) or "Nothing",
+                            "withheld": "; ".join(withheld_words(e.withheld, {})) or "Nothing",
                             "format": f"{e.variant.replace('_', ' ')}, {e.fmt.upper()}",
                             "by": who.get(e.sha256, "Command line"),
                         }

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from reviewdocs.files import write_atomic
 from reviewdocs.web.checking import check_review, load_checked
-from reviewdocs.web.forms import REVIEW_SUFFIXES, document_name, upload_form
+from reviewdocs.web.forms import REVIEW_SUFFIXES, document_name, upload_form, withheld_words
 from reviewdocs.web.main.routes import main
 from reviewdocs.web.main.views.common import own_upload, page, paths, store, user
 from reviewdocs.web.security import needs
@@ -203,8 +203,16 @@ def share(upload_id: str) -> str | Response:
             detail=result.summary().split("\n")[0],
         )
     plans = plan_sharing(review, decide(review))
+    withheld = {p.recipient_id: withheld_words(p.withheld, review["subject"]) for p in plans}
     copies = [f for f in store().files_of_upload(upload_id) if f.label.startswith(COPY)]
-    return page("reviews/share.html", upload=upload, plans=plans, result=result, copies=copies)
+    return page(
+        "reviews/share.html",
+        upload=upload,
+        plans=plans,
+        withheld=withheld,
+        result=result,
+        copies=copies,
+    )
 
 
 @main.route("/reviews/<upload_id>/finish", methods=["POST"])
