@@ -90,8 +90,16 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
     context.set_default_timeout(30_000)
-    yield context.new_page()
+    opened = context.new_page()
+    errors: list[str] = []
+    # The Content-Security-Policy refuses anything inline: a page that needed it would
+    # say so on the console, and the test fails.
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    yield opened
     context.close()
+    # (An error status is a console error too: those are asserted by the tests themselves.)
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
 
 
 def check(page: Any, shot: str | None = None) -> None:
@@ -210,7 +218,7 @@ def test_admin_journey(page: Any, server: str) -> None:
     page.wait_for_selector("text=Batch finished", timeout=120_000)
     check(page, "batch-done")
     with page.expect_download() as download:
-        page.click("a:has-text('Download All documents')")
+        page.click("a:has-text('Download the documents')")
     archive = zipfile.ZipFile(download.value.path())
     assert "batch-report.csv" in archive.namelist()
     letter = archive.read("CS-2027-0101/review_information_letter.docx")

@@ -325,3 +325,22 @@ def test_register_export_is_safe_in_a_spreadsheet(app: Any) -> None:
     exported = post(client, "/register/export.csv", "/register").get_data(as_text=True)
     assert "'=HYPERLINK" in exported
     assert ",=HYPERLINK" not in exported and '"=HYPERLINK' not in exported
+
+
+def test_an_internal_error_logs_one_line_without_personal_data(
+    app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken() -> str:
+        raise ValueError("Dorothy Evans, 14 Mill Lane")
+
+    app.add_url_rule("/broken", "broken", broken)
+    client = sign_in(app, "pat", "practitioner")
+    response = client.get("/broken")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+    assert "Dorothy" not in response.get_data(as_text=True)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == ["internal error (ValueError) on GET /broken"]
+    assert not any(r.exc_info for r in caplog.records)

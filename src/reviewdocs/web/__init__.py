@@ -73,7 +73,16 @@ def create_app(
     for key in ("uploads", "out", "batches"):
         private_folder(paths[key])
 
-    app = Flask(__name__, static_folder="static", static_url_path="/static")
+    class FrontDesk(Flask):
+        def log_exception(self, exc_info: Any) -> None:
+            # One line, no message and no traceback: an exception's text can quote a
+            # record (a name, an address). The path holds only opaque ids.
+            from flask import request
+
+            kind = exc_info[0].__name__ if exc_info and exc_info[0] else "error"
+            log.error("internal error (%s) on %s %s", kind, request.method, request.path)
+
+    app = FrontDesk(__name__, static_folder="static", static_url_path="/static")
     app.jinja_loader = ChoiceLoader(
         [
             PackageLoader("reviewdocs.web"),
