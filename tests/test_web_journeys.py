@@ -197,3 +197,39 @@ def test_restart_mid_batch_loses_nothing_and_resumes(tmp_path: Path) -> None:
     assert all(",failed," not in line for line in report)
     letters = [n for n in archive.namelist() if n.endswith(".docx")]
     assert len({n.split("/")[0] for n in letters}) == 200
+
+
+def test_chosen_documents_are_checked_before_anything_is_made(app: Any) -> None:
+    client = sign_in(app, "ada", "admin")
+    # samples/letters.csv holds planned reviews: they have no record to make yet.
+    response = upload(
+        client, "/batches/upload", "letters.csv", letters_csv(), documents="review_record"
+    )
+    text = main_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "5 of 5 records have problems" in text
+    assert "The review is planned, not completed: review_record need(s) the review's findings" in (
+        text
+    )
+
+
+def test_a_wrong_kind_of_file_is_named_on_the_upload_page(app: Any) -> None:
+    client = sign_in(app, "pat", "practitioner")
+    page = upload(client, "/reviews/upload", "notes.docx", b"PK").get_data(as_text=True)
+    assert "There is a problem" in page
+    assert 'href="#file"' in page
+    assert "The selected file must be a JSON or PDF file" in main_text(page)
+    assert page.count("The selected file must be a JSON or PDF file") == 2  # summary and field
+
+
+def test_an_upload_left_for_a_working_day_is_removed(app: Any) -> None:
+    client = sign_in(app, "pat", "practitioner")
+    sample = SAMPLES / "01-carer-light-touch-no-change.json"
+    upload(client, "/reviews/upload", "r.json", sample.read_bytes())
+    uploads = app.config["PATHS"]["uploads"]
+    assert len(list(uploads.iterdir())) == 1
+    store = app.extensions["store"]
+    with store._db() as db:
+        db.execute("UPDATE uploads SET created = created - 9 * 3600")
+    app.config["SWEPT_AT"] -= 601
+    client.get("/")
+    assert list(uploads.iterdir()) == []

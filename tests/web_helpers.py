@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ def token(html: str) -> str:
 def main_text(html: str) -> str:
     """The page's <main> as plain text, whitespace collapsed."""
     body = html[html.find("<main") : html.find("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip()
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip())
 
 
 def make_app(data: Path, **options: Any) -> Any:

@@ -28,6 +28,7 @@ MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 IDLE_MINUTES: Final = 30
 UPLOAD_HOURS: Final = 8
 """An upload not finished with in a working day is removed (with its problems)."""
+SWEEP_EVERY_S: Final = 600
 
 log = logging.getLogger("reviewdocs.web")
 
@@ -114,6 +115,12 @@ def create_app(
     app.register_blueprint(main_blueprint)
     _error_pages(app)
     sweep(app)
+
+    @app.before_request
+    def _sweep_now_and_then() -> None:
+        if time.time() - app.config["SWEPT_AT"] > SWEEP_EVERY_S:
+            sweep(app)
+
     from reviewdocs.web.main.views.batches import recover_batches
 
     recover_batches(app)

@@ -62,11 +62,14 @@ class SourceCheck:
     people: list[tuple[str, str]] = field(default_factory=list)
 
 
-def check_source(source: Path) -> SourceCheck:
-    """Every record of a batch source read, validated and its decision checked; each
-    problem a row naming the record (row, line or file) and the field."""
+def check_source(source: Path, documents: list[str] | None = None) -> SourceCheck:
+    """Every record of a batch source read, validated and its decision checked (and,
+    when documents are chosen, whether the record can have them: a planned review has
+    no record yet); each problem a row naming the record (row, line or file) and the
+    field."""
     from reviewdocs.batch.run import _duplicate_id
     from reviewdocs.decision.rules import decision_problems
+    from reviewdocs.disclosure.production import check_documents
     from reviewdocs.intake.read import parse_json, read_input
     from reviewdocs.intake.schemas import validate_review
     from reviewdocs.intake.sources import iter_records
@@ -96,6 +99,8 @@ def check_source(source: Path) -> SourceCheck:
             problems = decision_problems(review)
             if problems:
                 raise InputError(problems)
+            if documents:
+                check_documents(review, documents)
             review_id = review["review"]["id"]
             key = safe_id(review_id)
             if key in first_of:

@@ -85,7 +85,7 @@ def _save_source(file: Any, folder: Path) -> Path:
 
 
 def _checked(batch_id: str, folder: Path, source: Path, documents: list[str]) -> str:
-    check = check_source(source)
+    check = check_source(source, documents)
     state = "problems" if check.invalid or not check.total else "ready"
     me = user().name
     out = folder / "out"
