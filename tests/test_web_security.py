@@ -344,3 +344,33 @@ def test_an_internal_error_logs_one_line_without_personal_data(
     lines = [r.getMessage() for r in caplog.records]
     assert lines == ["internal error (ValueError) on GET /broken"]
     assert not any(r.exc_info for r in caplog.records)
+
+
+def test_an_encrypted_zip_is_refused_in_words(app: Any) -> None:
+    client = sign_in(app, "ada", "admin")
+    archive = bytearray(_zip({"r.json": b"{}"}))
+    # Set the "encrypted" flag of the entry (local header and central directory).
+    for start in (0, archive.find(b"PK\x01\x02")):
+        offset = start + (6 if start == 0 else 8)
+        archive[offset] |= 0x01
+    page = upload(client, "/batches/upload", "r.zip", bytes(archive)).get_data(as_text=True)
+    assert "r.json in the zip file cannot be read (is the zip encrypted or damaged?)" in (
+        main_text(page)
+    )
+
+
+def test_a_one_time_session_is_not_honoured_by_a_server_without_the_link(
+    tmp_path: Path,
+) -> None:
+    first = make_app(tmp_path, one_time_token="once")
+    client = first.test_client()
+    assert client.get("/sign-in/once?token=once").status_code == 302
+    assert client.get("/").status_code == 200
+    second = make_app(tmp_path)  # started again, now with accounts: no link printed
+    second.extensions["store"].add_user("ada", "admin", PASSWORD)
+    cookie = client.get_cookie("reviewdocs_session")
+    assert cookie is not None
+    other = second.test_client()
+    other.set_cookie("reviewdocs_session", cookie.value)
+    response = other.get("/")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]

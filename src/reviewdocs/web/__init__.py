@@ -103,6 +103,7 @@ def create_app(
         PATHS=paths,
         COUNCIL=council,
         ONE_TIME_TOKEN=one_time_token,
+        LOCAL_SIGN_IN=one_time_token is not None,
         TESTING=testing,
     )
     if behind_proxy:

@@ -7,8 +7,10 @@ batch's own folder, so the batch reads it as it reads any folder of reviews.
 
 from __future__ import annotations
 
+import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
@@ -166,12 +168,23 @@ def extract_zip(archive: Path, dest: Path) -> int:
             raise ZipRefused("The zip file must hold reviews as .json or .pdf files")
         dest.mkdir(mode=0o700, parents=True, exist_ok=True)
         for base, info in chosen.items():
-            written = 0
-            with zf.open(info) as src, (dest / base).open("xb") as out:
-                while chunk := src.read(1 << 20):
-                    written += len(chunk)
-                    if written > info.file_size or written > ZIP_MAX_TOTAL:
-                        raise ZipRefused("The zip file's sizes are wrong; make it again")
-                    out.write(chunk)
-            (dest / base).chmod(0o600)
+            try:
+                _unpack(zf, info, dest / base)
+            except (RuntimeError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+                # Encrypted, damaged or compressed in a way Python cannot read.
+                raise ZipRefused(
+                    f"{base} in the zip file cannot be read (is the zip encrypted or "
+                    "damaged?); make it again without a password"
+                ) from None
         return len(chosen)
+
+
+def _unpack(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
+    written = 0
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with zf.open(info) as src, os.fdopen(fd, "wb") as out:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > info.file_size or written > ZIP_MAX_TOTAL:
+                raise ZipRefused("The zip file's sizes are wrong; make it again")
+            out.write(chunk)

@@ -12,7 +12,7 @@ from typing import Any, Final, TypeVar, cast
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 
-from reviewdocs.web.store import User
+from reviewdocs.web.store import LOCAL_USER, User
 
 CSRF_FIELD: Final = "csrf_token"
 
@@ -51,6 +51,8 @@ def _check_session() -> Response | None:
         idle = current_app.config["IDLE_SECONDS"]
         last = session.get("seen", 0)
         user = current_app.extensions["store"].user(name)
+        if name == LOCAL_USER and not current_app.config["LOCAL_SIGN_IN"]:
+            user = None  # the one-time link's session is for a server that printed one
         if time.time() - last > idle or user is None or user.disabled:
             session.clear()
             if request.endpoint not in PUBLIC_ENDPOINTS:
