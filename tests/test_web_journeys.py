@@ -140,6 +140,13 @@ def test_batch_with_two_bad_rows_then_fixed(app: Any) -> None:
     archive = zipfile.ZipFile(io.BytesIO(client.get(href).data))
     names = archive.namelist()
     assert "batch-report.csv" in names
+    found = main_text(
+        post(client, "/register", "/register", q="CS-2027-0101").get_data(as_text=True)
+    )
+    assert (
+        "Review information letter 1 The person (subject) subject Nothing standard, DOCX ada"
+        in (found)
+    )
     letter = next(n for n in names if n.startswith("CS-2027-0101/"))
     assert "Margaret" in _docx_text(archive.read(letter)) or "Peggy" in _docx_text(
         archive.read(letter)

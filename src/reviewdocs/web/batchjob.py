@@ -14,7 +14,7 @@ documents, the data folder and the user who asked.
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import json
 import os
 import subprocess
@@ -88,61 +88,85 @@ def result(folder: Path) -> dict[str, Any] | None:
 
 def run(folder: Path) -> int:
     from reviewdocs.batch.run import REPORT_NAME, run_batch
-    from reviewdocs.files import sha256_file, write_atomic
+    from reviewdocs.files import write_atomic
     from reviewdocs.web.store import Store
 
     job = json.loads((folder / JOB).read_text(encoding="utf-8"))
     out = Path(job["out"])
     (folder / RESULT).unlink(missing_ok=True)
-    batch = run_batch(
-        Path(job["source"]),
-        out,
-        documents=job["documents"] or None,
-        register_path=Path(job["register"]),
-    )
-    report = out / REPORT_NAME
-    rows = _report_rows(report)
-    store = Store(Path(job["data"]))
-    audit = []
-    members = []
-    for row in rows:
-        if row["status"] not in ("produced", "skipped"):
-            continue
-        for relpath in filter(None, row["documents"].split(";")):
-            path = out / relpath
-            if not path.is_file():
-                continue
-            members.append(relpath)
-            if row["status"] == "produced":
-                sha = sha256_file(path)
-                audit.append((job["owner"], "produced", row["id"], sha, f"batch {folder.name}"))
-    store.audit_many(audit)
-    _write_zip(folder / ZIP, out, members, report)
+    with _Collector(folder / ZIP, out, job["owner"], folder.name) as collector:
+        batch = run_batch(
+            Path(job["source"]),
+            out,
+            documents=job["documents"] or None,
+            register_path=Path(job["register"]),
+            progress=lambda _total: collector,
+        )
+        collector.finish(out / REPORT_NAME)
+    Store(Path(job["data"])).audit_many(collector.audit)
     summary = {
         "total": batch.total,
         "produced": batch.produced,
         "skipped": batch.skipped,
         "failed": batch.failed,
-        "files": len(members),
+        "files": collector.files,
     }
     write_atomic(folder / RESULT, json.dumps(summary).encode("utf-8"))
     return 0
 
 
-def _report_rows(report: Path) -> list[dict[str, str]]:
-    with report.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+class _Collector:
+    """Called by ``run_batch`` with each finished record's row, in the parent: its files
+    go into the zip at once (while the workers make the next ones), and the files it
+    produced into the audit, by the hashes the register records (nothing read twice).
+    A resumed batch writes the zip anew: skipped records' files are added as they come."""
 
+    def __init__(self, path: Path, out: Path, owner: str, batch: str) -> None:
+        from reviewdocs.disclosure.register import Entry
 
-def _write_zip(path: Path, out: Path, members: list[str], report: Path) -> None:
-    """Documents as they are (DOCX and PDF are compressed already), the report deflated."""
-    part = path.with_name(path.name + ".part")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zf:
-        zf.write(report, report.name, compress_type=zipfile.ZIP_DEFLATED)
-        for relpath in members:
-            zf.write(out / relpath, relpath)
-    os.replace(part, path)
+        names = [f.name for f in dataclasses.fields(Entry)]  # an EntryRow is an Entry's values
+        self._review, self._sha = names.index("review_id"), names.index("sha256")
+        self.path, self.out, self.owner, self.batch = path, out, owner, batch
+        self.part = path.with_name(path.name + ".part")
+        self.files = 0
+        self.audit: list[tuple[str, str, str, str, str]] = []
+
+    def __enter__(self) -> _Collector:
+        fd = os.open(self.part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Documents as they are: DOCX and PDF are compressed already.
+        self._fh = os.fdopen(fd, "wb")
+        self._zip = zipfile.ZipFile(self._fh, "w", zipfile.ZIP_STORED)
+        return self
+
+    def __call__(self, row: Any) -> None:
+        if row.status not in ("produced", "skipped"):
+            return
+        for relpath in row.documents:
+            path = self.out / relpath
+            if path.is_file():
+                self._zip.write(path, relpath)
+                self.files += 1
+        for entry in row.entries:
+            self.audit.append(
+                (
+                    self.owner,
+                    "produced",
+                    entry[self._review],
+                    entry[self._sha],
+                    f"batch {self.batch}",
+                )
+            )
+
+    def finish(self, report: Path) -> None:
+        self._zip.write(report, report.name, compress_type=zipfile.ZIP_DEFLATED)
+        self._zip.close()
+        self._fh.close()
+        os.replace(self.part, self.path)
+
+    def __exit__(self, *exc: object) -> None:
+        self._zip.close()  # a no-op once closed
+        self._fh.close()
+        self.part.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
