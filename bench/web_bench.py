@@ -241,7 +241,9 @@ def _batch_figure(base: str, work: Path, rows: int, rounds: int = 2) -> list[str
     cli_s, web_s = min(cli_times), min(web_times)
     cli_rate, web_rate = rows / cli_s, rows / web_s
     share = web_rate / cli_rate
-    shown = ", ".join(f"CLI {c:.1f} s / web {w:.1f} s" for c, w in zip(cli_times, web_times))
+    shown = ", ".join(
+        f"CLI {c:.1f} s / web {w:.1f} s" for c, w in zip(cli_times, web_times, strict=True)
+    )
     print(
         f"2. batch of {rows} CSV rows ({shown}): best CLI {cli_s:.1f} s ({cli_rate:.0f}/s); "
         f"best web {web_s:.1f} s from Produce to the finished page, zip included "
