@@ -22,11 +22,12 @@ NPM_STAMP := node_modules/.package-lock.json
 # GOV.UK Frontend (the front desk's CSS, fonts, JS) and axe-core (its accessibility
 # tests), at the versions package-lock.json pins.
 $(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the front desk's assets: run 'make deps' as root (it installs npm)" >&2; exit 1; }
 	npm ci --no-audit --no-fund
 
 install: $(STAMP) $(NPM_STAMP) ## Create .venv (when missing), install reviewdocs with its dev tools, and the npm assets
 
-deps: ## Install the Debian packages for PDF output (LibreOffice, fonts) when missing
+deps: ## Install the Debian packages (LibreOffice, fonts, poppler, npm, chromium) when missing
 	@bash .ci/system-deps
 
 lint: install ## ruff (lint and format check) and mypy on src/
@@ -38,7 +39,7 @@ format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests tools bench
 	$(BIN)/ruff format src tests tools bench
 
-test: lint deps ## Lint, then the whole test suite
+test: deps lint ## Lint, then the whole test suite (browser tests included)
 	$(BIN)/pytest -q
 
 demo: install deps ## Produce every document for every sample into out/ (a fresh out/ each run)
