@@ -93,6 +93,7 @@ def test_practitioner_journey_from_the_pdf_form(app: Any) -> None:
         post(register, "/register", "/register", q=review["review"]["id"]).get_data(as_text=True)
     )
     assert "Review record" in found and " pat" in found  # by whom
+    assert re.search(r"\d\d:\d\d pat Uploaded review .* pat Downloaded", found)
 
 
 def test_share_shows_the_plan_and_makes_the_copies(app: Any) -> None:

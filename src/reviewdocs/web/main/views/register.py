@@ -7,6 +7,7 @@ field, sent by POST so that a person's reference never sits in a URL."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import date
 from typing import Any
 
@@ -67,6 +68,14 @@ def _search(query: str) -> list[dict[str, Any]]:
                         for e in entries
                     ],
                     "refusals": refusals,
+                    "events": [
+                        {
+                            "at": time.strftime("%Y-%m-%d %H:%M", time.localtime(at)),
+                            "user": u,
+                            "action": action,
+                        }
+                        for at, u, action, _detail in store().events(review_id)
+                    ],
                 }
             )
     return out
