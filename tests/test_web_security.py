@@ -127,6 +127,7 @@ def test_session_cookie_flags(tmp_path: Path) -> None:
         cookie = page.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert ("Secure" in cookie) is behind_proxy
+        assert ("Strict-Transport-Security" in page.headers) is behind_proxy
 
 
 def test_idle_session_is_signed_out(app: Any) -> None:

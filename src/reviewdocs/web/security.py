@@ -81,6 +81,9 @@ def _headers(response: Response) -> Response:
     h["X-Frame-Options"] = "DENY"
     h["Referrer-Policy"] = "no-referrer"
     h["Cross-Origin-Opener-Policy"] = "same-origin"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        # Behind a TLS proxy: browsers keep to HTTPS for this site from now on.
+        h["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint not in ("main.frontend", "main.css", "static"):
         # Pages and files may hold personal data: never kept by a browser or a proxy.
         h["Cache-Control"] = "no-store"
