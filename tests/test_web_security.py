@@ -375,3 +375,16 @@ def test_a_one_time_session_is_not_honoured_by_a_server_without_the_link(
     other.set_cookie("reviewdocs_session", cookie.value)
     response = other.get("/")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_serve_says_how_to_install_the_frontend_when_it_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewdocs.web import assets
+
+    monkeypatch.setenv("REVIEWDOCS_NODE_MODULES", str(tmp_path / "none"))
+    assets.stylesheet.cache_clear()
+    result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path / "data")])
+    assert result.exit_code == 1
+    assert "GOV.UK Frontend is not installed" in result.output
+    assert "run `npm ci` in the reviewdocs folder (or `make install`)" in result.output
