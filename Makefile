@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help install deps lint format test demo bench schema clean
+.PHONY: help install deps lint format test demo bench serve schema clean
 
 help: ## List the targets and what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -17,9 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv (when missing) and install reviewdocs with its dev tools
+NPM_STAMP := node_modules/.package-lock.json
 
-deps: ## Install the Debian packages for PDF output (LibreOffice, fonts) when missing
+# GOV.UK Frontend (the front desk's CSS, fonts, JS) and axe-core (its accessibility
+# tests), at the versions package-lock.json pins.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the front desk's assets: run 'make deps' as root (it installs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+
+install: $(STAMP) $(NPM_STAMP) ## Create .venv (when missing), install reviewdocs with its dev tools, and the npm assets
+
+deps: ## Install the Debian packages (LibreOffice, fonts, poppler, npm, chromium) when missing
 	@bash .ci/system-deps
 
 lint: install ## ruff (lint and format check) and mypy on src/
@@ -31,10 +39,10 @@ format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests tools bench
 	$(BIN)/ruff format src tests tools bench
 
-test: lint deps ## Lint, then the whole test suite
+test: deps lint ## Lint, then the whole test suite (browser tests included)
 	$(BIN)/pytest -q
 
-demo: install deps ## Produce every document for every sample into out/ (a fresh out/ each run)
+demo: deps install ## Produce every document for every sample into out/ (a fresh out/ each run)
 	rm -rf $(OUT)
 	$(BIN)/reviewdocs validate samples/*.json samples/*.pdf
 	$(BIN)/reviewdocs batch samples --out $(OUT)
@@ -46,9 +54,13 @@ demo: install deps ## Produce every document for every sample into out/ (a fresh
 	$(BIN)/reviewdocs register list --register $(OUT)/register.sqlite --review CS-2026-1315
 	@echo "Documents are in $(OUT)/ (one folder per review; $(OUT)/batch-report.csv lists each record)."
 
-bench: install ## Batch against a naive docxtpl loop (N=10000 records), then the stress test (ROUNDS=5)
+bench: install ## Batch against a naive docxtpl loop (N=10000), the stress test (ROUNDS=5), the front desk's figures
 	$(BIN)/python bench/bench.py --records $${N:-10000}
 	$(BIN)/python bench/stress.py --rounds $${ROUNDS:-5}
+	$(BIN)/python bench/web_bench.py
+
+serve: install ## The front desk on http://127.0.0.1:8000/ (DATA=folder, default reviewdocs-data)
+	$(BIN)/reviewdocs serve --data $${DATA:-reviewdocs-data}
 
 schema: install ## Regenerate schemas/review-input.schema.json from the marshmallow schemas
 	$(BIN)/python -m reviewdocs.intake.schemas > schemas/review-input.schema.json

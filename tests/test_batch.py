@@ -867,34 +867,49 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+_CRASH_ON_LINE_12 = """
+import os, sys
+from datetime import date
+from reviewdocs.batch import run_batch, worker
+from reviewdocs.batch.pool import start_method
+
+process = worker.Worker.process
+
+def crash_on_line_12(self, record):
+    if record.source.endswith(" line 12"):
+        os._exit(3)
+    return process(self, record)
+
+worker.Worker.process = crash_on_line_12
+method = start_method()
+result = run_batch(sys.argv[1], sys.argv[2], jobs=2, produced=date.fromisoformat(sys.argv[3]))
+print(method, result.produced, result.failed)
+"""
+
+
 def test_a_worker_that_dies_mid_group_fails_only_the_record_in_hand(
-    tmp_path: Path, example_raw, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, example_raw
 ) -> None:
     """Records go to a worker in groups and their rows come back together, so a worker
     dies with rows it has not sent: those records are produced again, and only the
     record it was on is reported as lost with it."""
-    from reviewdocs.batch import worker
-    from reviewdocs.batch.pool import start_method
-    from reviewdocs.intake.sources import Record
-
-    monkeypatch.delenv("REVIEWDOCS_BATCH_START", raising=False)
-    if start_method() != "fork":
-        pytest.skip("the crash is planted in this process and must be inherited")
     source = tmp_path / "reviews.jsonl"
     with source.open("w", encoding="utf-8") as fh:
         for n in range(30):
             fh.write(json.dumps(_record(example_raw, f"CR-G-{n:02d}")) + "\n")
-    process = worker.Worker.process
-
-    def crash_on_line_12(self: worker.Worker, record: Record) -> Any:
-        if record.source.endswith(" line 12"):
-            os._exit(3)
-        return process(self, record)
-
-    monkeypatch.setattr(worker.Worker, "process", crash_on_line_12)
     out = tmp_path / "out"
-
-    result = run_batch(source, out, jobs=2, produced=ON)
+    # The crash is planted in a fresh interpreter, which has no other thread, so its
+    # workers are forked and inherit it (this test process may hold threads by now).
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("REVIEWDOCS_BATCH_START", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _CRASH_ON_LINE_12, str(source), str(out), ON.isoformat()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.stdout.splitlines()[-1:] == ["fork 29 1"], done.stderr
 
     rows = _report(out)
     failed = [row for row in rows if row["status"] == "failed"]
@@ -903,7 +918,6 @@ def test_a_worker_that_dies_mid_group_fails_only_the_record_in_hand(
         "The worker process stopped while producing this record (exit code 3); files it "
         "finished are complete, and running the batch again retries it."
     )
-    assert (result.produced, result.failed) == (29, 1)
     with Register(out / "register.sqlite") as register:
         registered = sorted({entry.review_id for entry in register.entries()})
     assert registered == [f"CR-G-{n:02d}" for n in range(30) if n != 11]

@@ -550,3 +550,10 @@ def _require_file(path: Path) -> None:
         raise ReviewdocsError(
             f"No register at {path}: produce some documents first, or name it with --register."
         )
+
+
+# The front desk (reviewdocs.web): its commands import Flask only when they run.
+from reviewdocs.web.commands import serve, users  # noqa: E402
+
+main.add_command(serve)
+main.add_command(users)

@@ -38,7 +38,7 @@ class Job:
     dry_run: bool
 
 
-def _duplicate_id(review_id: str, first: str) -> str:
+def duplicate_id(review_id: str, first: str) -> str:
     return (
         f"review.id: {review_id} is also the id of {first}; each record needs its own id "
         "(the same id would write over the other record's letters). Nothing was produced "
@@ -135,7 +135,7 @@ class Worker:
         finally:
             answer()  # heard whatever happened: the next record's answer follows it
         if first is not None:
-            error = _duplicate_id(review_id, first)
+            error = duplicate_id(review_id, first)
             return ReportRow(review_id, record.source, "failed", error=error, notes=notes)
         if self.job.dry_run:
             return ReportRow(review_id, record.source, "valid", documents, notes=notes)

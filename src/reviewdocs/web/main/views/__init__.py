@@ -1,0 +1,1 @@
+"""Views by area: ``auth``, ``reviews``, ``batches``, ``register``, ``files``."""
