@@ -21,7 +21,7 @@ COMMON = frozenset(
     {"reviewdocs", "reviewdocs.errors", "reviewdocs.codes", "reviewdocs.dates"}
     | {"reviewdocs.files", "reviewdocs.resources"}
 )
-STAGES = ("intake", "decision", "documents", "disclosure", "batch")
+STAGES = ("intake", "decision", "documents", "disclosure", "post", "batch")
 FRONT_ENDS = ("cli", "web", "__main__")
 
 

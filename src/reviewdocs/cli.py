@@ -379,6 +379,71 @@ def share(
 
 
 @main.command()
+@click.argument(
+    "inputs", metavar="INPUT...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the envelopes into (not with --check).",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Check PDF files against GOV.UK Notify's precompiled letter rules; write nothing.",
+)
+@click.option("--pack", is_flag=True, help="Also write one print pack PDF and a CSV manifest.")
+@_font_size_option
+@_date_option
+@_register_option
+def post(
+    inputs: Sequence[Path],
+    out_dir: Path | None,
+    check_only: bool,
+    pack: bool,
+    font_size: int | None,
+    produced: date | None,
+    register_path: Path | None,
+) -> None:
+    """One PDF per envelope for each review: the letter first, its enclosures after.
+
+    With --check, INPUT... are PDF files to check against Notify's rules instead.
+    """
+    if check_only:
+        from reviewdocs.post.check import check_pdf
+
+        failed = 0
+        for path in inputs:
+            problems = check_pdf(path)
+            failed += bool(problems)
+            for problem in problems:
+                click.echo(problem.line(str(path)), err=True)
+            if not problems:
+                click.echo(f"{path}: passes Notify's precompiled letter rules")
+        if failed:
+            click.echo(f"{failed} of {len(inputs)} file(s) would be rejected.", err=True)
+            sys.exit(1)
+        return
+    if out_dir is None:
+        raise click.UsageError("Missing option '--out' (or give --check to check PDF files).")
+    from reviewdocs.post.run import post_inputs
+
+    outcome = post_inputs(
+        list(inputs),
+        out_dir,
+        register_path=register_path,
+        produced=produced,
+        font_size=font_size,
+        pack=pack,
+    )
+    click.echo(outcome.summary())
+    if outcome.failed:
+        sys.exit(1)
+
+
+@main.command()
 @click.option(
     "--out",
     "out_path",
