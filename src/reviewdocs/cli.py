@@ -444,6 +444,30 @@ def post(
 
 
 @main.command()
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and list what would be sent; send nothing.")
+@click.option(
+    "--postage",
+    type=click.Choice(("second", "first", "economy")),
+    default="second",
+    show_default=True,
+    help="Royal Mail postage class for every letter.",
+)
+@_register_option
+def send(folder: Path, dry_run: bool, postage: str, register_path: Path | None) -> None:
+    """Send the envelopes in DIR through GOV.UK Notify as precompiled letters.
+
+    The API key is read from the NOTIFY_API_KEY environment variable only.
+    """
+    from reviewdocs.post.send import send_folder
+
+    result = send_folder(folder, dry_run=dry_run, postage=postage, register_path=register_path)
+    click.echo(result.summary())
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command()
 @click.option(
     "--out",
     "out_path",
