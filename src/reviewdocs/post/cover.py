@@ -94,7 +94,8 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def cover_pdf(page: CoverPage, *, title: str) -> bytes:
-    """One A4 page: "Envelope N of M", addressed for the window."""
+    """An A4 page, "Envelope N of M", addressed for the window (more pages only when the
+    text is too large for one)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
@@ -116,34 +117,49 @@ def cover_pdf(page: CoverPage, *, title: str) -> bytes:
         pdf.drawString(ADDRESS_X_MM * mm, y, line)
         y -= ADDRESS_LEADING
 
-    # The council's block, x 127-194 mm; very large text may run on below y 95.
+    # The council's block, x 127-194 mm, where it fits above the body at this size
+    # (it may run on a little below y 95, beside the body). Where it would not (very
+    # large print), it opens the body instead: Notify needs no sender block.
     size, leading = page.font_pt, page.font_pt * 1.2
+    blocks = [
+        (part, bold if i == 0 else regular)
+        for i, line in enumerate(page.sender)
+        for part in wrap(line, bold if i == 0 else regular, size, SENDER_W_MM * mm)
+    ]
+    in_frame = len(blocks) * leading <= (grid.BODY_TOP + 40 - SENDER_Y_MM) * mm
     y = top(SENDER_Y_MM) - size
-    for i, line in enumerate(page.sender):
-        font = bold if i == 0 else regular
-        for part in wrap(line, font, size, SENDER_W_MM * mm):
+    sender_bottom = height * 2
+    if in_frame:
+        for part, font in blocks:
             pdf.setFont(font, size)
             pdf.drawString(SENDER_X_MM * mm, y, part)
             y -= leading
-    sender_bottom = y + leading - size * 0.3
+        sender_bottom = y + leading - size * 0.3
     y = top(grid.BODY_TOP) - size
 
     def write(text: str, font: str, pt: float, after: float = 0.0) -> None:
         """Left column beside the council's block while it runs on, then full width."""
-        nonlocal y
+        nonlocal y, sender_bottom
         words = text.split()
         while words:
+            if y < 25 * mm:
+                # Very large print: the cover runs on to a second page (split() allows
+                # for it), which only the every-page rules govern.
+                pdf.showPage()
+                y, sender_bottom = top(20) - pt, height * 2
             beside = y + pt > sender_bottom
             width = ((SENDER_X_MM - 3 if beside else RIGHT_MM) - LEFT_MM) * mm
             line = wrap(" ".join(words), font, pt, width)[0]
-            if y < 25 * mm:
-                raise ReviewdocsError("The envelope cover page is too long for one page.")
             pdf.setFont(font, pt)
             pdf.drawString(LEFT_MM * mm, y, line)
             y -= pt * 1.25
             words = " ".join(words)[len(line) :].split()
         y -= after
 
+    if not in_frame:
+        for i, line in enumerate(page.sender):
+            write(line, bold if i == 0 else regular, size)
+        y -= size * 0.5
     for line in page.references:
         write(line, regular, size)
     y -= size * 0.5

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from reviewdocs.documents import grid
-from reviewdocs.errors import InputError
+from reviewdocs.errors import InputError, ReviewdocsError
 from reviewdocs.files import safe_id, sha256_bytes, write_atomic
 from reviewdocs.post.check import POSTCODE, Problem, check_bytes
 from reviewdocs.post.cover import CoverPage, cover_pdf
@@ -31,7 +31,6 @@ from reviewdocs.post.cover import CoverPage, cover_pdf
 ENVELOPE: Final = "post_envelope"
 """The register's ``document`` for an envelope PDF."""
 SUBJECT: Final = "subject"
-_COVER_PAGES: Final = 1
 
 _NAMES: Final = {
     "review_information_letter": "the letter about your review",
@@ -312,18 +311,24 @@ def _pages(pdf: bytes) -> list[Any]:
 
 
 def split(
-    parts: Sequence[_Part], limit: int = grid.MAX_PAGES
+    parts: Sequence[_Part], limit: int = grid.MAX_PAGES, *, cover_pages: int = 1
 ) -> list[list[tuple[_Part, int, int]]]:
     """The documents' pages in envelopes of at most ``limit`` pages.
 
-    One envelope when everything fits. Otherwise each envelope gives its first page to a
-    cover letter; a document is kept whole in one envelope where it fits in one, and
-    split over envelopes, at page boundaries, only when it is longer than an envelope.
+    One envelope when everything fits. Otherwise each envelope gives its first page (or
+    ``cover_pages``) to a cover letter; a document is kept whole in one envelope where it
+    fits in one, and split over envelopes, at page boundaries, only when it is longer
+    than an envelope.
     Each item is (part, first page index, end page index)."""
     total = sum(len(p.pages) for p in parts)
     if total <= limit:
         return [[(p, 0, len(p.pages)) for p in parts]]
-    room = limit - _COVER_PAGES
+    room = limit - cover_pages
+    if room < 1:
+        raise ReviewdocsError(
+            f"The envelope cover letter takes {cover_pages} pages at this print size: "
+            "there is no room left for the letter in a 10-page envelope."
+        )
     envelopes: list[list[tuple[_Part, int, int]]] = [[]]
     used = 0
     for part in parts:
@@ -341,6 +346,18 @@ def split(
             used += take
             start += take
     return [e for e in envelopes if e]
+
+
+def _holds(contents: Sequence[tuple[_Part, int, int]]) -> list[str]:
+    """What one envelope of a split set holds, for its cover letter."""
+    holds = []
+    for part, start, end in contents:
+        whole, what = len(part.pages), _NAMES[part.document]
+        holds.append(
+            f"{what[0].upper()}{what[1:]}"
+            + (f", pages {start + 1} to {end} of {whole}" if end - start < whole else "")
+        )
+    return holds
 
 
 def _envelopes(
@@ -362,7 +379,7 @@ def _envelopes(
     result: PostResult,
     check: bool,
 ) -> None:
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     from reviewdocs.dates import long_date
     from reviewdocs.disclosure.register import Entry
@@ -381,25 +398,28 @@ def _envelopes(
         f"Reference: {review['subject'].get('reference')}",
         f"Date: {long_date(on)}",
     ]
-    packed = split(parts)
+    cover_pages = 1
+    while True:
+        packed = split(parts, cover_pages=cover_pages)
+        covers = [
+            _pages(
+                cover_pdf(
+                    CoverPage(number, len(packed), address, sender, references, holds, font_pt),
+                    title=f"Envelope {number} of {len(packed)}",
+                )
+            )
+            for number, holds in enumerate((_holds(c) for c in packed), start=1)
+        ]
+        longest = max(len(c) for c in covers)
+        if len(packed) == 1 or longest <= cover_pages:
+            break
+        cover_pages = longest
     for number, contents in enumerate(packed, start=1):
         writer = PdfWriter()
-        holds = []
-        if len(packed) > 1:
-            for part, start, end in contents:
-                whole = len(part.pages)
-                what = _NAMES[part.document]
-                holds.append(
-                    f"{what[0].upper()}{what[1:]}"
-                    + (f", pages {start + 1} to {end} of {whole}" if end - start < whole else "")
-                )
-            cover = cover_pdf(
-                CoverPage(number, len(packed), address, sender, references, holds, font_pt),
-                title=f"Envelope {number} of {len(packed)}",
-            )
-            writer.add_page(PdfReader(io.BytesIO(cover)).pages[0])
-        else:
-            holds = [_NAMES[part.document] for part, _, _ in contents]
+        cover = covers[number - 1] if len(packed) > 1 else []
+        for page in cover:
+            writer.add_page(page)
+        holds = _holds(contents) if cover else [_NAMES[part.document] for part, _, _ in contents]
         for part, start, end in contents:
             for page in part.pages[start:end]:
                 writer.add_page(page)
@@ -441,7 +461,7 @@ def _envelopes(
                 of=len(packed),
                 relpath=relpath,
                 path=path,
-                pages=sum(end - start for _, start, end in contents) + (len(packed) > 1),
+                pages=sum(end - start for _, start, end in contents) + len(cover),
                 holds=tuple(holds),
                 basis=basis,
                 sha256=sha,
