@@ -38,10 +38,14 @@ MANIFEST_COLUMNS: Final = (
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
-def postcode_key(envelope: Envelope) -> tuple[str, str, str, int]:
-    """Outward code, then inward code, then the review and envelope number: stable."""
+def postcode_key(envelope: Envelope) -> tuple[str, int, str, str, str, int]:
+    """Area letters, district number as a number (EX9 before EX10), the rest of the
+    outward code, the inward code, then the file and envelope number: a stable order."""
     code = re.sub(r"\s+", "", envelope.postcode.upper())
-    return code[:-3], code[-3:], envelope.relpath, envelope.number
+    outward, inward = code[:-3], code[-3:]
+    found = re.fullmatch(r"([A-Z]+)(\d+)(\w*)", outward)
+    area, district, rest = found.groups() if found else (outward, "0", "")
+    return area, int(district), rest, inward, envelope.relpath, envelope.number
 
 
 def safe_cell(value: object) -> str:

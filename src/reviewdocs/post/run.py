@@ -68,7 +68,10 @@ def post_inputs(
                     check=check,
                 )
             except ReviewdocsError as err:
-                outcome.errors += [f"{path}: {line}" for line in err.lines()]
+                outcome.errors += [
+                    line if line.startswith(str(path)) else f"{path}: {line}"
+                    for line in err.lines()
+                ]
                 continue
             except OSError as err:
                 outcome.errors.append(f"{path}: {err.strerror or err}")
