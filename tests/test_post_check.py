@@ -229,13 +229,25 @@ def test_check_of_a_missing_file(tmp_path: Path, runner: CliRunner) -> None:
 
 
 def test_check_leaves_no_rendered_pages_behind(tmp_path: Path, monkeypatch: Any) -> None:
-    import tempfile
+    from reviewdocs.post import check
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(check, "_memory_folder", lambda: str(scratch))
+    seen: list[str] = []
+    real_run = check._run
+
+    def spy(args: Any) -> Any:
+        done = real_run(args)
+        seen.extend(p.name for p in scratch.rglob("*.pgm"))
+        return done
+
+    monkeypatch.setattr(check, "_run", spy)
     file = tmp_path / "letter.pdf"
     file.write_bytes(_letter())
     assert check_pdf(file) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.pdf"]
+    assert sorted(seen) == ["page-1.pgm", "page-2.pgm"]  # rendered there ...
+    assert list(scratch.iterdir()) == []  # ... and are gone
 
 
 @pytest.mark.parametrize("bad", ["", "../x"])
