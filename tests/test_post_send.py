@@ -68,6 +68,7 @@ class FakeNotify:
         self.letters: list[dict[str, Any]] = []
         self.requests = 0
         self.url = ""
+        self.status = "pending-virus-check"
 
 
 @pytest.fixture
@@ -133,7 +134,7 @@ def notify(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNotify]:
                     "id": notification_id,
                     "reference": letter["reference"],
                     "type": "letter",
-                    "status": "pending-virus-check",
+                    "status": fake.status,
                     "postage": letter["postage"],
                 },
             )
@@ -358,3 +359,17 @@ def test_no_register_is_a_clear_error(tmp_path: Path, runner: CliRunner) -> None
     result = runner.invoke(main, ["send", str(tmp_path), "--dry-run"])
     assert result.exit_code == 1
     assert f"No register at {tmp_path / 'register.sqlite'}" in result.stderr
+
+
+def test_status_asks_notify_again_and_records_the_answer(
+    tmp_path: Path, notify: FakeNotify, runner: CliRunner
+) -> None:
+    _envelope(tmp_path, "CR-1")
+    assert runner.invoke(main, ["send", str(tmp_path)]).exit_code == 0
+    notify.status = "received"
+    result = runner.invoke(main, ["send", str(tmp_path), "--status"])
+    assert result.exit_code == 0
+    [letter] = notify.letters
+    assert result.stdout == f"CR-1/post-subject.pdf: received (Notify id {letter['id']})\n"
+    assert _sent_rows(tmp_path)[0][4] == "received"
+    assert len(notify.letters) == 1  # nothing sent again

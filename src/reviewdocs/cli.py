@@ -453,14 +453,23 @@ def post(
     show_default=True,
     help="Royal Mail postage class for every letter.",
 )
+@click.option("--status", "status_only", is_flag=True, help="Only record Notify's latest statuses.")
 @_register_option
-def send(folder: Path, dry_run: bool, postage: str, register_path: Path | None) -> None:
+def send(
+    folder: Path, dry_run: bool, postage: str, status_only: bool, register_path: Path | None
+) -> None:
     """Send the envelopes in DIR through GOV.UK Notify as precompiled letters.
 
     The API key is read from the NOTIFY_API_KEY environment variable only.
     """
-    from reviewdocs.post.send import send_folder
+    from reviewdocs.post.send import refresh_statuses, send_folder
 
+    if status_only:
+        statuses = refresh_statuses(folder, register_path=register_path)
+        click.echo("\n".join(statuses.lines) or "Nothing has been sent from this folder.")
+        if statuses.failed:
+            sys.exit(1)
+        return
     result = send_folder(folder, dry_run=dry_run, postage=postage, register_path=register_path)
     click.echo(result.summary())
     if result.failed:

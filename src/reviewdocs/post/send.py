@@ -231,6 +231,36 @@ def _upload(
     )
 
 
+def refresh_statuses(folder: Path, *, register_path: Path | None = None) -> SendResult:
+    """Ask Notify for the current status of every letter sent from ``folder``, and record it."""
+    from notifications_python_client.errors import APIError
+
+    path = register_path or folder / "register.sqlite"
+    if not path.is_file():
+        raise SendError(f"No register at {path}: nothing has been sent from {folder}.")
+    result = SendResult(dry_run=False)
+    client = _client()
+    with SentLog(path) as log:
+        for letter in log.letters():
+            if letter.notification_id is None:
+                continue
+            try:
+                answer = client.get_notification_by_id(letter.notification_id)
+            except APIError as err:
+                if _status_code(err) == 403:
+                    raise SendError(
+                        "Notify refused the API key (403): check NOTIFY_API_KEY."
+                    ) from None
+                result.failed += 1
+                result.lines.append(f"{letter.path}: status not available: {_message(err)}")
+                continue
+            status = str(answer.get("status") or letter.status)
+            log.update_status(letter.notification_id, status)
+            result.sent += 1
+            result.lines.append(f"{letter.path}: {status} (Notify id {letter.notification_id})")
+    return result
+
+
 def _status_code(err: Any) -> int | None:
     try:
         return int(err.status_code)
