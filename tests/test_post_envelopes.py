@@ -173,12 +173,12 @@ def test_an_address_that_cannot_go_in_the_window_is_refused_before_rendering() -
     )
     with pytest.raises(InputError) as err:
         window_address("Jo", [f"Line {i}" for i in range(7)] + ["EX1 1AA"], whose="Jo's")
-    assert err.value.errors["address"] == [
+    assert err.value.errors["postal address"] == [
         "Jo's address has 9 line(s) with the name; a window envelope takes 3 to 7."
     ]
     with pytest.raises(InputError) as err:
         window_address("Jo", ["@home", "Town EX1 1AA"], whose="Jo's")
-    assert err.value.errors["address"] == [
+    assert err.value.errors["postal address"] == [
         "Jo's address does not end with a UK postcode ('Town EX1 1AA'); add the postcode.",
         "Jo's address has a line starting with '@' ('@home'), which Notify refuses; "
         "remove the character.",
@@ -307,3 +307,38 @@ def test_one_bad_input_does_not_stop_the_others(tmp_path: Path, runner: CliRunne
     assert result.exit_code == 1
     assert "bad.json" in result.stdout
     assert "1 input(s) could not be posted." in result.stdout
+
+
+@pytest.mark.slow
+def test_batch_post_makes_envelopes_and_a_pack_from_a_csv_source(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    source = SAMPLES / "letters.csv"
+    result = runner.invoke(main, ["batch", str(source), "--out", str(tmp_path), "--post"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "post-pack.csv").read_text("utf-8-sig"))))
+    with source.open(encoding="utf-8") as fh:
+        ids = {row["review.id"] for row in csv.DictReader(fh)}
+    assert {r["review_id"] for r in rows} == ids
+    assert "0 fail Notify's rules; 0 input(s) could not be posted." in result.stdout
+    for row in rows:
+        assert check_pdf(tmp_path / row["file"]) == []
+
+
+def test_a_bad_row_of_a_csv_source_is_named_and_the_others_still_posted(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    lines = (SAMPLES / "letters.csv").read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "in.csv"
+    rows = [lines[0], lines[1].replace(",EX8 2QT,", ",8 2QT,", 1), lines[2]]
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["post", str(bad), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert (
+        f"{bad} row 2: postal address: Margaret O'Neill's address does not end with a UK "
+        "postcode ('8 2QT'); add the postcode."
+    ) in result.stdout
+    assert (
+        "1 envelope(s) for 1 review(s); 0 fail Notify's rules; 1 input(s) could not be posted."
+    ) in result.stdout
+    assert len(list((tmp_path / "out").glob("*/post-subject.pdf"))) == 1

@@ -278,6 +278,12 @@ def render(
 @_date_option
 @_register_option
 @click.option("--dry-run", is_flag=True, help="Validate and decide every record; produce nothing.")
+@click.option(
+    "--post",
+    "make_post",
+    is_flag=True,
+    help="Then make each review's envelopes and a print pack (as `post --pack`).",
+)
 def batch(
     source: Path,
     out_dir: Path,
@@ -289,6 +295,7 @@ def batch(
     produced: date | None,
     register_path: Path | None,
     dry_run: bool,
+    make_post: bool,
 ) -> None:
     """Produce documents for many reviews: a folder, a JSON Lines file or a CSV.
 
@@ -312,7 +319,21 @@ def batch(
         progress=terminal_progress if sys.stderr.isatty() else None,
     )
     click.echo(result.summary())
-    if result.failed:
+    posted_failed = False
+    if make_post and not dry_run:
+        from reviewdocs.post.run import post_inputs
+
+        posted = post_inputs(
+            [source],
+            out_dir,
+            register_path=register_path,
+            produced=produced,
+            font_size=font_size,
+            pack=True,
+        )
+        click.echo(posted.summary())
+        posted_failed = posted.failed
+    if result.failed or posted_failed:
         sys.exit(1)
 
 

@@ -129,7 +129,7 @@ def window_address(name: str, lines: Sequence[str], *, whose: str) -> tuple[str,
                 "Notify refuses; remove the character."
             )
     if problems:
-        raise InputError({"address": problems})
+        raise InputError({"postal address": problems})
     return full
 
 
@@ -260,7 +260,7 @@ def _recipients(
             address = window_address(plan.recipient_name, lines, whose=f"{plan.recipient_name}'s")
         except InputError as err:
             result.held.append(
-                f"No envelope for {plan.recipient_name}: " + " ".join(err.errors["address"])
+                f"No envelope for {plan.recipient_name}: " + " ".join(err.errors["postal address"])
             )
             continue
         files = produce_copy(
