@@ -9,8 +9,9 @@ House style (issue 3, issue 6): Arial (LibreOffice maps it to Liberation Sans),
 12pt or more, left aligned, line spacing 1.15, real Title / Heading 1 / Heading 2
 styles, en-GB language, a table style whose first row repeats as a marked header
 row, "Page X of Y" and the review id, reference, version and date in the footer.
-Letters put the address where a DL window envelope shows it (20 mm from the left,
-45 mm from the top). Easy read copies use 16pt and larger headings.
+Page 1 of every letter is on GOV.UK Notify's precompiled letter grid (``letter_head``):
+the address alone in a window envelope's view, the council's block top right, the body
+from 95 mm. Easy read copies use 16pt and larger headings.
 
 Tags use docxtpl syntax: ``{{ field }}``, ``{%p if ... %}`` in a paragraph of its
 own, ``{%tr for ... %}`` in a table row of its own. Each tag sits in one run.
@@ -123,7 +124,7 @@ def table(header: Iterable[str], row_cells: Iterable[str], loop: str, widths: li
 ADDRESS_X, ADDRESS_Y, ADDRESS_W = 25.5, 40.5, 93.5
 ADDRESS_PT, ADDRESS_LINE_PT = 10, 10.5
 SENDER_X, SENDER_Y, SENDER_W = 127, 10, 67
-LOGO_X, LOGO_Y, LOGO_W, LOGO_H = 15, 5, 110, 25
+LOGO_X, LOGO_Y, LOGO_W, LOGO_H = 15.2, 5.2, 109.6, 24.6  # inside x 15-125, y 5-30 after rounding
 BODY_TOP = 95
 
 

@@ -41,6 +41,9 @@ MIN_LINE = 276
 """1.15 lines (Word counts auto line spacing in 240ths of a line)."""
 WORD_DEFAULT_HALF_POINTS = 20
 """Word's size for text whose styles set none: 10pt."""
+SENDER_FRAME_MAX_PT = 32
+"""Above this size the council's block no longer fits its 67 mm frame beside the window
+(at 48pt it grows past the page), so it opens the body instead, below y 95."""
 _DEFAULT_TEXT_WIDTH = 9026
 """A4 (11906 twentieths of a point) less two 1-inch margins, when no section says."""
 
@@ -213,6 +216,8 @@ def large_print(template_docx: bytes, font_size: int = DEFAULT_FONT_PT) -> bytes
     for name, root in roots.items():
         if _TEXT_PARTS.fullmatch(name):
             fixed |= _pin_window_paragraphs(root, resolver)
+    if font_size > SENDER_FRAME_MAX_PT:
+        _sender_into_body(roots["word/document.xml"])
     for root in roots.values():
         _enlarge_sizes(root, scaled, fixed)
         _open_line_spacing(root, font_size, fixed)
@@ -483,6 +488,40 @@ def _unclip_rows(root: Any) -> None:
     for height in root.iter(_w("trHeight")):
         if height.get(_w("hRule")) == "exact":
             height.set(_w("hRule"), "atLeast")
+
+
+def _sender_into_body(document: Any) -> None:
+    """Move the paragraphs framed in the sender's area to just after the paragraph that
+    follows the page-one frames (the spacer that starts the body at y 95), unframed."""
+    body = document.find(_w("body"))
+    if body is None:
+        return
+    children = list(body)
+    sender, last_framed = [], -1
+    for i, child in enumerate(children):
+        frame = child.find(f"{_w('pPr')}/{_w('framePr')}") if child.tag == _w("p") else None
+        position = None if frame is None else _frame_position(frame)
+        if position is None or not grid.on_page_one_grid(*position):
+            continue
+        last_framed = i
+        if not grid.in_address_window(*position) and grid.SENDER_AREA.x0 <= (
+            position[0] / grid.TWIPS_PER_MM
+        ):
+            sender.append(child)
+    anchor = next(
+        (
+            child
+            for child in children[last_framed + 1 :]
+            if child.tag == _w("p") and child.find(f"{_w('pPr')}/{_w('framePr')}") is None
+        ),
+        None,
+    )
+    if not sender or anchor is None:
+        return
+    for para in reversed(sender):
+        frame = para.find(f"{_w('pPr')}/{_w('framePr')}")
+        frame.getparent().remove(frame)
+        anchor.addnext(para)
 
 
 def _unframe(root: Any) -> None:
