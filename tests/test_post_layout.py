@@ -103,3 +103,32 @@ def test_large_print_page_one_passes_notifys_rules(size: int, tmp_path: Any) -> 
     # A long large print letter may pass 10 pages: post splits it into envelopes.
     problems = [p for p in check_pdf(pdf) if "pages; Notify takes" not in p.message]
     assert problems == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preferred", ["standard", "large_print", "easy_read"])
+def test_a_seven_line_address_fits_the_window_in_every_variant(
+    preferred: str, tmp_path: Any
+) -> None:
+    import copy
+
+    from conftest import SAMPLES
+    from reviewdocs.disclosure.register import Register
+    from reviewdocs.intake.read import load_review
+    from reviewdocs.post.check import _words, address_lines
+    from reviewdocs.post.envelopes import post_review
+
+    review = copy.deepcopy(load_review(SAMPLES / "09-advocacy-needed.json"))
+    review["subject"]["preferred_format"] = preferred
+    review["subject"]["address"] = [
+        "Flat 12, Quayside Court",
+        "147 Long Harbour Road",
+        "Upper Brentonbury",
+        "Lower Exampleton Parish",
+        "Exampleton",
+    ]
+    with Register(tmp_path / "register.sqlite") as register:
+        [env] = post_review(review, tmp_path, register=register).envelopes
+    assert len(env.address) == 7
+    assert env.problems == ()
+    assert address_lines(_words(env.path, page=1)) == list(env.address)
