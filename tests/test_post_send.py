@@ -9,6 +9,7 @@ the client's JSON Web Token with the key's secret, as Notify does.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -373,3 +374,40 @@ def test_status_asks_notify_again_and_records_the_answer(
     assert result.stdout == f"CR-1/post-subject.pdf: received (Notify id {letter['id']})\n"
     assert _sent_rows(tmp_path)[0][4] == "received"
     assert len(notify.letters) == 1  # nothing sent again
+
+
+def test_an_envelope_made_again_after_sending_is_held_unless_resend(
+    tmp_path: Path, notify: FakeNotify
+) -> None:
+    _envelope(tmp_path, "CR-1")
+    assert send_folder(tmp_path, sleep=lambda _: None).sent == 1
+    # Made again with other bytes (another date, say): a second letter to the same person.
+    page = CoverPage(1, 1, ADDRESS, SENDER, ("Review number: CR-1", "Date: later"), ("A",), 12)
+    data = cover_pdf(page, title="Letter")
+    write_atomic(tmp_path / "CR-1" / "post-subject.pdf", data)
+    with Register(tmp_path / "register.sqlite") as register:
+        [first] = register.entries()
+        register.add(dataclasses.replace(first, sha256=sha256_bytes(data)))
+    held = send_folder(tmp_path, sleep=lambda _: None)
+    assert (held.sent, held.held) == (0, 1)
+    assert "an earlier version was sent to Brian Whitfield" in held.lines[0]
+    assert "not sent again unless you give --resend" in held.lines[0]
+    assert len(notify.letters) == 1
+    assert send_folder(tmp_path, resend=True, sleep=lambda _: None).sent == 1
+    assert len(notify.letters) == 2
+
+
+def test_a_register_entry_outside_the_folder_is_not_sent(
+    tmp_path: Path, notify: FakeNotify
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    data = _envelope(tmp_path, "CR-1")  # a file in the parent folder
+    with Register(tmp_path / "register.sqlite") as register:
+        [entry] = register.entries()
+    with Register(folder / "register.sqlite") as register:
+        register.add(dataclasses.replace(entry, path="../CR-1/post-subject.pdf"))
+    assert sha256_bytes(data) == entry.sha256
+    result = send_folder(folder, sleep=lambda _: None)
+    assert result.failed == 1 and notify.requests == 0
+    assert "outside" in result.lines[0] and "Not sent." in result.lines[0]

@@ -475,9 +475,17 @@ def post(
     help="Royal Mail postage class for every letter.",
 )
 @click.option("--status", "status_only", is_flag=True, help="Only record Notify's latest statuses.")
+@click.option(
+    "--resend", is_flag=True, help="Send envelopes made again after an earlier version was sent."
+)
 @_register_option
 def send(
-    folder: Path, dry_run: bool, postage: str, status_only: bool, register_path: Path | None
+    folder: Path,
+    dry_run: bool,
+    postage: str,
+    status_only: bool,
+    resend: bool,
+    register_path: Path | None,
 ) -> None:
     """Send the envelopes in DIR through GOV.UK Notify as precompiled letters.
 
@@ -491,7 +499,9 @@ def send(
         if statuses.failed:
             sys.exit(1)
         return
-    result = send_folder(folder, dry_run=dry_run, postage=postage, register_path=register_path)
+    result = send_folder(
+        folder, dry_run=dry_run, postage=postage, register_path=register_path, resend=resend
+    )
     click.echo(result.summary())
     if result.failed:
         sys.exit(1)

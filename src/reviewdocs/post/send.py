@@ -74,6 +74,7 @@ def send_folder(
     dry_run: bool = False,
     postage: str = "second",
     register_path: Path | None = None,
+    resend: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SendResult:
     from reviewdocs.disclosure.register import Register
@@ -102,7 +103,7 @@ def send_folder(
     client = None if dry_run else _client()
     with SentLog(path) as log:
         for env in latest.values():
-            _one(env, folder, refused, log, client, postage, result, sleep)
+            _one(env, folder, refused, log, client, postage, result, sleep, resend=resend)
     return result
 
 
@@ -115,6 +116,8 @@ def _one(
     postage: str,
     result: SendResult,
     sleep: Callable[[float], None],
+    *,
+    resend: bool,
 ) -> None:
     who = env.name or env.recipient_id or "the person"
     if (env.recipient_id and (env.review_id, env.recipient_id) in refused) or (
@@ -127,6 +130,12 @@ def _one(
         )
         return
     file = folder / env.relpath
+    if not file.resolve().is_relative_to(folder.resolve()):
+        result.failed += 1
+        result.lines.append(
+            f"{env.relpath}: outside {folder}; a register entry not ours. Not sent."
+        )
+        return
     if not file.is_file():
         result.failed += 1
         result.lines.append(f"{env.relpath}: missing; run `reviewdocs post` again.")
@@ -138,11 +147,19 @@ def _one(
             "not sent. Run `reviewdocs post` again."
         )
         return
-    already = log.sent(env.relpath, env.sha256)
-    if already is not None:
+    already = log.sent(env.relpath)
+    if already is not None and already.sha256 == env.sha256:
         result.lines.append(
             f"{env.relpath}: already sent to {who} (Notify id {already.notification_id}, "
             f"{already.status})."
+        )
+        return
+    if already is not None and not resend:
+        # A second letter to the same person must be meant: it may contradict the first.
+        result.held += 1
+        result.lines.append(
+            f"{env.relpath}: an earlier version was sent to {who} (Notify id "
+            f"{already.notification_id}); not sent again unless you give --resend."
         )
         return
     problems = check_pdf(file)

@@ -64,13 +64,13 @@ class SentLog:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def sent(self, path: str, sha256: str) -> SentLetter | None:
-        """The accepted sending of this very file, if there was one."""
+    def sent(self, path: str) -> SentLetter | None:
+        """The latest accepted sending of a file at ``path`` (this version or an earlier)."""
         row = self._db.execute(
             "SELECT review_id, recipient_id, path, sha256, postage, notification_id, status, "
-            "detail FROM notify_letters WHERE path = ? AND sha256 = ? AND notification_id "
-            "IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (path, sha256),
+            "detail FROM notify_letters WHERE path = ? AND notification_id IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (path,),
         ).fetchone()
         return None if row is None else SentLetter(*row)
 
