@@ -28,7 +28,7 @@ from typing import Any
 from lxml import etree
 
 from reviewdocs import codes
-from reviewdocs.documents import grid
+from reviewdocs.documents._page_one import in_window_frame, sender_into_body, unframe
 from reviewdocs.errors import InputError, ReviewdocsError, TemplateError
 
 MIN_FONT_PT = 16
@@ -217,12 +217,12 @@ def large_print(template_docx: bytes, font_size: int = DEFAULT_FONT_PT) -> bytes
         if _TEXT_PARTS.fullmatch(name):
             fixed |= _pin_window_paragraphs(root, resolver)
     if font_size > SENDER_FRAME_MAX_PT:
-        _sender_into_body(roots["word/document.xml"])
+        sender_into_body(roots["word/document.xml"])
     for root in roots.values():
         _enlarge_sizes(root, scaled, fixed)
         _open_line_spacing(root, font_size, fixed)
         _unclip_rows(root)
-        _unframe(root)
+        unframe(root)
         for tbl_pr in root.iter(_w("tblPr")):
             _loosen_table_properties(tbl_pr)
     for name, root in roots.items():
@@ -258,7 +258,7 @@ def smallest_font_pt(docx: bytes) -> float:
         if not _TEXT_PARTS.fullmatch(name):
             continue
         for run in etree.fromstring(xml).iter(_w("r")):
-            if run.find(_w("t")) is None or _in_window_frame(run):
+            if run.find(_w("t")) is None or in_window_frame(run):
                 continue
             for tag in ("sz", "szCs"):
                 smallest = min(smallest, resolver.run_size(run, tag) / 2)
@@ -390,31 +390,13 @@ def _set_size(rpr: Any, half_points: int) -> None:
         _child(rpr, tag, _RPR_ORDER).set(_w("val"), str(half_points))
 
 
-def _frame_position(frame: Any) -> tuple[int, int] | None:
-    """(x, y) in twips of a frame fixed to the page, else None."""
-    if frame.get(_w("hAnchor")) != "page" or frame.get(_w("vAnchor")) != "page":
-        return None
-    try:
-        return int(frame.get(_w("x"), "")), int(frame.get(_w("y"), ""))
-    except ValueError:
-        return None
-
-
-def _in_window_frame(element: Any) -> bool:
-    """Whether ``element`` is in a paragraph framed inside the envelope's address window."""
-    para = element if element.tag == _w("p") else next(element.iterancestors(_w("p")), None)
-    frame = None if para is None else para.find(f"{_w('pPr')}/{_w('framePr')}")
-    position = None if frame is None else _frame_position(frame)
-    return position is not None and grid.in_address_window(*position)
-
-
 def _pin_window_paragraphs(root: Any, resolver: _Styles) -> set[Any]:
     """Give the address window's paragraphs their sizes and line spacing directly, as
     the styles have them now, and return their property elements, which large print
     then leaves alone (the styles they use are enlarged for everything else)."""
     pinned: set[Any] = set()
     for para in root.iter(_w("p")):
-        if not _in_window_frame(para):
+        if not in_window_frame(para):
             continue
         ppr = _child(para, "pPr", ["pPr"])
         style = ppr.find(_w("pStyle"))
@@ -488,57 +470,6 @@ def _unclip_rows(root: Any) -> None:
     for height in root.iter(_w("trHeight")):
         if height.get(_w("hRule")) == "exact":
             height.set(_w("hRule"), "atLeast")
-
-
-def _sender_into_body(document: Any) -> None:
-    """Move the paragraphs framed in the sender's area to just after the paragraph that
-    follows the page-one frames (the spacer that starts the body at y 95), unframed."""
-    body = document.find(_w("body"))
-    if body is None:
-        return
-    children = list(body)
-    sender, last_framed = [], -1
-    for i, child in enumerate(children):
-        frame = child.find(f"{_w('pPr')}/{_w('framePr')}") if child.tag == _w("p") else None
-        position = None if frame is None else _frame_position(frame)
-        if position is None or not grid.on_page_one_grid(*position):
-            continue
-        last_framed = i
-        if not grid.in_address_window(*position) and grid.SENDER_AREA.x0 <= (
-            position[0] / grid.TWIPS_PER_MM
-        ):
-            sender.append(child)
-    anchor = next(
-        (
-            child
-            for child in children[last_framed + 1 :]
-            if child.tag == _w("p") and child.find(f"{_w('pPr')}/{_w('framePr')}") is None
-        ),
-        None,
-    )
-    if not sender or anchor is None:
-        return
-    for para in reversed(sender):
-        frame = para.find(f"{_w('pPr')}/{_w('framePr')}")
-        frame.getparent().remove(frame)
-        anchor.addnext(para)
-
-
-def _unframe(root: Any) -> None:
-    """Frames become ordinary paragraphs, except those of page 1's postal grid.
-
-    A frame keeps its standard-print width, so large text inside it breaks phone
-    numbers and email addresses over lines; in the flow it has the page's width.
-    But the frames fixed to the page in Notify's areas stay where they are: in the
-    flow, the council's address would come first and show through the envelope
-    window as the recipient's (issue 14). The sender's block is 67 mm wide, enough
-    for 18pt text; the address window keeps its size (``_pin_window_paragraphs``).
-    """
-    for frame in list(root.iter(_w("framePr"))):
-        position = _frame_position(frame)
-        if position is not None and grid.on_page_one_grid(*position):
-            continue
-        frame.getparent().remove(frame)
 
 
 def _loosen_table_properties(tbl_pr: Any) -> None:
