@@ -46,8 +46,9 @@ demo: install deps ## Produce every document for every sample into out/ (a fresh
 	$(BIN)/reviewdocs register list --register $(OUT)/register.sqlite --review CS-2026-1315
 	@echo "Documents are in $(OUT)/ (one folder per review; $(OUT)/batch-report.csv lists each record)."
 
-bench: install ## Batch against a naive docxtpl loop, side by side (N=10000 records by default)
+bench: install ## Batch against a naive docxtpl loop (N=10000), then envelopes per minute (POST_N=60)
 	$(BIN)/python bench/bench.py --records $${N:-10000}
+	$(BIN)/python bench/post_bench.py --records $${POST_N:-60}
 
 schema: install ## Regenerate schemas/review-input.schema.json from the marshmallow schemas
 	$(BIN)/python -m reviewdocs.intake.schemas > schemas/review-input.schema.json
