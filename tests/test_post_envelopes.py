@@ -112,6 +112,12 @@ def test_an_envelope_holds_the_letter_then_the_record_and_recipients_get_their_c
         "held back: No copy for Michael Evans: a manager decided not to provide a copy, "
         "because of a concern"
     ) in result.stdout
+    with Register(out / "register.sqlite") as register:
+        [refusal] = register.refusals()
+    assert (refusal.recipient_id, refusal.reason[:30]) == (
+        "michael-evans",
+        "No copy for Michael Evans: a m",
+    )
     assert (
         "held back: No envelope for Karen Evans: Karen Evans's address does not end with a "
         "UK postcode ('Exampleton'); add the postcode."

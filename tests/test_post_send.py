@@ -411,3 +411,19 @@ def test_a_register_entry_outside_the_folder_is_not_sent(
     result = send_folder(folder, sleep=lambda _: None)
     assert result.failed == 1 and notify.requests == 0
     assert "outside" in result.lines[0] and "Not sent." in result.lines[0]
+
+
+def test_an_envelope_made_after_a_refusal_was_reversed_may_go(
+    tmp_path: Path, notify: FakeNotify
+) -> None:
+    """A manager cleared the concern after an earlier "no copy": the envelope made on a
+    later day is sent; one made on the day of a refusal is not (the order is unknown)."""
+    _envelope(tmp_path, "CS-1", "karen", basis="manager_decision")  # made 2026-12-01
+    with Register(tmp_path / "register.sqlite") as register:
+        register.add_refusal("CS-1", "karen", "Karen", "A risk concern.", dt.date(2026, 11, 30))
+    assert send_folder(tmp_path, sleep=lambda _: None).sent == 1
+    _envelope(tmp_path, "CS-2", "karen", basis="manager_decision")
+    with Register(tmp_path / "register.sqlite") as register:
+        register.add_refusal("CS-2", "karen", "Karen", "A risk concern.", dt.date(2026, 12, 1))
+    result = send_folder(tmp_path, sleep=lambda _: None)
+    assert result.held == 1 and len(notify.letters) == 1

@@ -251,6 +251,15 @@ def _recipients(
         if plan.is_subject:
             continue
         if not plan.allowed:
+            # Recorded as share records it: the register says why this person got nothing,
+            # and send will not post an earlier envelope to them.
+            register.add_refusal(
+                current.review["review"]["id"],
+                plan.recipient_id,
+                plan.recipient_name,
+                plan.reason,
+                on,
+            )
             result.held.append(plan.reason)
             continue
         recipient = plan.recipient

@@ -6,7 +6,8 @@ is the caller's choice. The API key comes from the ``NOTIFY_API_KEY`` environmen
 variable only, never a flag or a file, so it is not in shell history or the repo.
 
 Nothing is sent that should not be: an envelope whose recipient was refused a copy (a
-risk concern, no consent: a "no copy" row in the register) or that has no basis; a
+risk concern, no consent: a "no copy" row in the register dated on or after the
+envelope) or that has no basis; a
 file changed since it was made (its hash differs from the register's); a file that
 fails our check of Notify's rules (check.py). A dry run applies every one of these
 checks and lists what would be sent, to whom, and sends nothing.
@@ -23,6 +24,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -66,6 +68,7 @@ class _Envelope:
     basis: str
     relpath: str
     sha256: str
+    produced_on: date
 
 
 def send_folder(
@@ -89,12 +92,22 @@ def send_folder(
         )
     with Register(path) as register:
         entries = register.entries()
-        refused = {(r.review_id, r.recipient_id) for r in register.refusals()}
+        # The latest "no copy" decision for each recipient of each review.
+        refused: dict[tuple[str, str], date] = {}
+        for r in register.refusals():
+            key = (r.review_id, r.recipient_id)
+            refused[key] = max(r.produced_on, refused.get(key, r.produced_on))
     latest: dict[str, _Envelope] = {}
     for e in entries:
         if e.document == ENVELOPE:
             latest[e.path] = _Envelope(
-                e.review_id, e.recipient_id, e.recipient_name or "", e.basis, e.path, e.sha256
+                e.review_id,
+                e.recipient_id,
+                e.recipient_name or "",
+                e.basis,
+                e.path,
+                e.sha256,
+                e.produced_on,
             )
     result = SendResult(dry_run=dry_run)
     if not latest:
@@ -110,7 +123,7 @@ def send_folder(
 def _one(
     env: _Envelope,
     folder: Path,
-    refused: set[tuple[str, str]],
+    refused: dict[tuple[str, str], date],
     log: SentLog,
     client: Any,
     postage: str,
@@ -120,9 +133,11 @@ def _one(
     resend: bool,
 ) -> None:
     who = env.name or env.recipient_id or "the person"
-    if (env.recipient_id and (env.review_id, env.recipient_id) in refused) or (
-        env.basis not in _BASES
-    ):
+    # A "no copy" decision on or after the day the envelope was made stands (a same-day
+    # change of mind is not assumed to be the later one); an envelope made on a later
+    # day, after a manager changed the decision, may go.
+    refusal = refused.get((env.review_id, env.recipient_id or ""))
+    if (refusal is not None and refusal >= env.produced_on) or env.basis not in _BASES:
         result.held += 1
         result.lines.append(
             f"{env.relpath}: held back: the register records no copy for {who} "
