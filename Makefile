@@ -54,10 +54,11 @@ demo: deps install ## Produce every document for every sample into out/ (a fresh
 	$(BIN)/reviewdocs register list --register $(OUT)/register.sqlite --review CS-2026-1315
 	@echo "Documents are in $(OUT)/ (one folder per review; $(OUT)/batch-report.csv lists each record)."
 
-bench: install ## Batch against a naive docxtpl loop (N=10000), the stress test (ROUNDS=5), the front desk's figures
+bench: install ## Batch vs a naive docxtpl loop (N=10000), stress (ROUNDS=5), front desk, envelopes (POST_N=60)
 	$(BIN)/python bench/bench.py --records $${N:-10000}
 	$(BIN)/python bench/stress.py --rounds $${ROUNDS:-5}
 	$(BIN)/python bench/web_bench.py
+	$(BIN)/python bench/post_bench.py --records $${POST_N:-60}
 
 serve: install ## The front desk on http://127.0.0.1:8000/ (DATA=folder, default reviewdocs-data)
 	$(BIN)/reviewdocs serve --data $${DATA:-reviewdocs-data}

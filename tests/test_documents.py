@@ -455,9 +455,14 @@ def test_easy_read_sentences_are_short(example_raw: dict[str, Any], document: st
 
 @pytest.mark.parametrize("document", codes.EASY_READ_DOCUMENTS)
 def test_easy_read_is_at_least_16pt(document: str) -> None:
-    styles = zipfile.ZipFile(template_path(document, "easy_read")).read("word/styles.xml")
-    sizes = [int(s) for s in re.findall(rb'<w:sz w:val="(\d+)"', styles)]
+    """Every style but the envelope window's address (issue 14: fixed at 10pt so 7 lines
+    fit the window) is 16pt or more, and all the text outside the window is too."""
+    from reviewdocs.documents.accessible import smallest_font_pt
+
+    styles = zipfile.ZipFile(template_path(document, "easy_read")).read("word/styles.xml").decode()
+    sizes = [int(s) for s in re.findall(r'<w:sz w:val="(\d+)"', _without_window_style(styles))]
     assert min(sizes) >= 32
+    assert smallest_font_pt(template_path(document, "easy_read").read_bytes()) >= 16
 
 
 # --- templates --------------------------------------------------------------------------
@@ -484,8 +489,15 @@ def test_template_is_lean_and_in_house_style(path: Path) -> None:
     assert 'w:ascii="Arial"' in styles
     for style in ("Title", "Heading1", "Heading2", "Normal"):
         assert f'w:styleId="{style}"' in styles
-    sizes = [int(s) for s in re.findall(r'<w:sz w:val="(\d+)"', styles)]
+    sizes = [int(s) for s in re.findall(r'<w:sz w:val="(\d+)"', _without_window_style(styles))]
     assert min(sizes) >= 24  # 12pt
+
+
+def _without_window_style(styles: str) -> str:
+    """The styles part less the envelope window's Address style (fixed at 10pt, issue 14)."""
+    window = re.compile(r'<w:style [^>]*w:styleId="Address">.*?</w:style>')
+    assert window.search(styles), "the Address style is gone: update this test"
+    return window.sub("", styles)
 
 
 def test_templates_exist_for_every_document_and_easy_read_copy() -> None:
@@ -512,15 +524,19 @@ def test_check_names_the_template_with_an_unknown_field(tmp_path: Path) -> None:
 
 
 def test_letters_put_the_address_in_the_envelope_window() -> None:
-    """A DL window: about 20 mm from the left, 45 mm from the top of the page."""
+    """Issue 14: a frame fixed to the page inside Notify's address window (x 24.6-120,
+    y 39.5-66.3 mm), not the text flow 20 mm from the left that Notify rejected."""
     with zipfile.ZipFile(TEMPLATES / "outcome_letter.docx") as zf:
-        styles = zf.read("word/styles.xml").decode()
         document = zf.read("word/document.xml").decode()
-    before = int(re.search(r'w:styleId="Address".*?w:before="(\d+)"', styles).group(1))
-    top = int(re.search(r'w:top="(\d+)"', document).group(1))
-    left = int(re.search(r'w:left="(\d+)"', document).group(1))
-    assert 40 <= (top + before) / 56.7 <= 50
-    assert 15 <= left / 56.7 <= 25
+    frame = re.search(
+        r'<w:pStyle w:val="Address"/><w:framePr w:w="(\d+)" w:wrap="around" '
+        r'w:vAnchor="page" w:hAnchor="page" w:x="(\d+)" w:y="(\d+)"/>',
+        document,
+    )
+    assert frame is not None
+    width, x, y = (int(v) / 56.7 for v in frame.groups())
+    assert x >= 24.6 and x + width <= 120
+    assert 39.5 <= y <= 41
 
 
 def test_rendering_is_deterministic(example_raw: dict[str, Any]) -> None:

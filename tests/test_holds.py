@@ -171,3 +171,24 @@ def test_a_copy_dated_before_its_version_was_made_is_refused(
             "cannot be dated before the version it is a copy of."
         ]
     }
+
+
+@pytest.mark.slow
+def test_post_after_an_amendment_gives_the_held_recipient_no_envelope(
+    source: Path, out: Path, reg: Register
+) -> None:
+    """`post` is one more command that must respect a held copy: no envelope, and it
+    says why."""
+    from reviewdocs.post.envelopes import post_review
+
+    _amend(source, out, reg, LATER)
+    posted = post_review(
+        load_review(source), out, register=reg, produced=LAST, input_sha256=_sha(source)
+    )
+    addressees = {envelope.recipient_name for envelope in posted.envelopes}
+    assert "Michael Evans" not in addressees
+    assert any(
+        note.startswith("No envelope for Michael Evans: their copy is held back")
+        for note in posted.held
+    ), posted.held
+    assert not list((out / ID).glob("post-michael-evans*"))

@@ -22,7 +22,7 @@ COMMON = frozenset(
     {"reviewdocs", "reviewdocs.errors", "reviewdocs.codes", "reviewdocs.dates"}
     | {"reviewdocs.files", "reviewdocs.resources", "reviewdocs.locks", "reviewdocs.faults"}
 )
-STAGES = ("intake", "decision", "documents", "disclosure", "batch")
+STAGES = ("intake", "decision", "documents", "disclosure", "post", "batch")
 FRONT_ENDS = ("cli", "web", "__main__")
 
 

@@ -9,8 +9,9 @@ House style (issue 3, issue 6): Arial (LibreOffice maps it to Liberation Sans),
 12pt or more, left aligned, line spacing 1.15, real Title / Heading 1 / Heading 2
 styles, en-GB language, a table style whose first row repeats as a marked header
 row, "Page X of Y" and the review id, reference, version and date in the footer.
-Letters put the address where a DL window envelope shows it (20 mm from the left,
-45 mm from the top). Easy read copies use 16pt and larger headings.
+Page 1 of every letter is on GOV.UK Notify's precompiled letter grid (``letter_head``):
+the address alone in a window envelope's view, the council's block top right, the body
+from 95 mm. Easy read copies use 16pt and larger headings.
 
 Tags use docxtpl syntax: ``{{ field }}``, ``{%p if ... %}`` in a paragraph of its
 own, ``{%tr for ... %}`` in a table row of its own. Each tag sits in one run.
@@ -115,32 +116,53 @@ def table(header: Iterable[str], row_cells: Iterable[str], loop: str, widths: li
 # --- the parts of every letter ---------------------------------------------------------
 
 
-def _frame(x_mm: int, y_mm: int, w_mm: int) -> str:
+# GOV.UK Notify's precompiled letter grid, in mm from the top-left of A4 (docs/post.md).
+# The address frame sits inside the window Notify reads (x 24.6-120, y 39.5-66.3) at a
+# fixed size that fits 7 lines; the council's contact block is in x 125-195 above y 95;
+# the logo slot is x 15-125, y 5-30; the body, with the review number, reference and
+# date, starts at y 95, below what any DL or C5 window shows.
+ADDRESS_X, ADDRESS_Y, ADDRESS_W = 25.5, 40.5, 93.5
+ADDRESS_PT, ADDRESS_LINE_PT = 10, 10.5
+SENDER_X, SENDER_Y, SENDER_W = 127, 10, 67
+LOGO_X, LOGO_Y, LOGO_W, LOGO_H = 15.2, 5.2, 109.6, 24.6  # inside x 15-125, y 5-30 after rounding
+BODY_TOP = 95
+
+
+def _frame(x_mm: float, y_mm: float, w_mm: float, h_mm: float | None = None) -> str:
+    height = f'w:h="{round(h_mm * MM)}" w:hRule="exact" ' if h_mm else ""
     return (
-        f'<w:framePr w:w="{round(w_mm * MM)}" w:hSpace="284" w:wrap="around" '
+        f'<w:framePr w:w="{round(w_mm * MM)}" {height}w:wrap="around" '
         f'w:vAnchor="page" w:hAnchor="page" w:x="{round(x_mm * MM)}" w:y="{round(y_mm * MM)}"/>'
     )
 
 
 def letter_head() -> list[str]:
-    """The council's details on the right; the addressee where a DL window shows it.
+    """Page 1 on Notify's grid: logo slot, the council's block, the address, then the body.
 
-    The council's details are a frame 115 mm from the left; the address is in the
-    text flow, pushed down to 45 mm from the top of the page, 20 mm from the left
-    edge, so it shows through the window whatever the council's details hold. The
-    references and date follow the address, left aligned, in reading order.
+    Three frames fixed to the page: an empty logo slot (x 15-125, y 5-30) where a
+    council may put its logo; the council's details (x 127-194, from y 10); the
+    addressee (x 25.5-119, from y 40.5, 10pt on a 10.5pt line, so 7 lines end by
+    y 66.3). A spacer of exactly the height from the top margin to y 95 starts the
+    body there, so the review number, reference and date (first in the body) never
+    show through a window envelope. Large print keeps the address frame as it is and
+    enlarges everything else (documents/accessible.py).
     """
-    frame = _frame(115, 20, 75)
+    sender = _frame(SENDER_X, SENDER_Y, SENDER_W)
+    window = _frame(ADDRESS_X, ADDRESS_Y, ADDRESS_W)
+    logo = _frame(LOGO_X, LOGO_Y, LOGO_W, LOGO_H)
+    spacer = f'<w:spacing w:before="0" w:after="0" w:line="{round((BODY_TOP - 20) * MM)}" '
     return [
-        para(("{{ review.local_authority.name }}", True), style="Sender", ppr_extra=frame),
-        para("{{ letter.sender_address }}", style="Sender", ppr_extra=frame),
-        para("Telephone: {{ review.local_authority.phone }}", style="Sender", ppr_extra=frame),
-        para("Email: {{ review.local_authority.email }}", style="Sender", ppr_extra=frame),
-        para("{{ letter.addressee_name }}", style="Address"),
-        para("{{ letter.address }}", style="AddressLast"),
+        para(style="LogoSlot", ppr_extra=logo),
+        para(("{{ review.local_authority.name }}", True), style="Sender", ppr_extra=sender),
+        para("{{ letter.sender_address }}", style="Sender", ppr_extra=sender),
+        para("Telephone: {{ review.local_authority.phone }}", style="Sender", ppr_extra=sender),
+        para("Email: {{ review.local_authority.email }}", style="Sender", ppr_extra=sender),
+        para("{{ letter.addressee_name }}", style="Address", ppr_extra=window),
+        para("{{ letter.address }}", style="Address", ppr_extra=window),
+        para(style="PageOneSpacer", ppr_extra=spacer + 'w:lineRule="exact"/>'),
         para("Review number: {{ review.id }}", style="Sender"),
         para("Reference: {{ subject.reference }}", style="Sender"),
-        para("Date: {{ meta.produced|date }}", style="Sender"),
+        para("Date: {{ meta.produced|date }}", style="AddressLast"),
     ]
 
 
@@ -655,8 +677,16 @@ def styles_xml(easy_read: bool) -> str:
         + hstyle("Heading1", "heading 1", h1, 0)
         + hstyle("Heading2", "heading 2", h2, 1)
         + pstyle("Sender", "Sender", tight, "")
-        + pstyle("Address", "Address", f'<w:spacing w:before="{round(25 * MM)}" w:after="0"/>', "")
+        + pstyle(
+            "Address",
+            "Address",
+            f'<w:spacing w:before="0" w:after="0" w:line="{round(ADDRESS_LINE_PT * 20)}" '
+            'w:lineRule="exact"/>',
+            f'<w:sz w:val="{ADDRESS_PT * 2}"/><w:szCs w:val="{ADDRESS_PT * 2}"/>',
+        )
         + pstyle("AddressLast", "Address last line", '<w:spacing w:after="480"/>', "")
+        + pstyle("LogoSlot", "Logo slot", tight, "")
+        + pstyle("PageOneSpacer", "Page one spacer", tight, "")
         + pstyle("Signature", "Signature", tight, "")
         + pstyle("Quote", "Quote", '<w:ind w:left="567"/>', "")
         + pstyle(

@@ -9,6 +9,11 @@ decides the copies made, with the standard copy always kept for the file.
 Large print is a transform of a Word template, done once per template, before
 docxtpl fills it: only run and paragraph properties change, never the text, so
 the template's tags still work.
+
+One place keeps its size: the recipient's address in the envelope window (a frame
+fixed to the page inside GOV.UK Notify's address window, documents/grid.py). A window
+is a fixed hole in a fixed envelope; the address must fit it (7 lines in 26.8 mm) and
+Notify reprints it at 8pt anyway. Everything else on the page enlarges.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 from lxml import etree
 
 from reviewdocs import codes
+from reviewdocs.documents._page_one import in_window_frame, sender_into_body, unframe
 from reviewdocs.errors import InputError, ReviewdocsError, TemplateError
 
 MIN_FONT_PT = 16
@@ -35,6 +41,9 @@ MIN_LINE = 276
 """1.15 lines (Word counts auto line spacing in 240ths of a line)."""
 WORD_DEFAULT_HALF_POINTS = 20
 """Word's size for text whose styles set none: 10pt."""
+SENDER_FRAME_MAX_PT = 32
+"""Above this size the council's block no longer fits its 67 mm frame beside the window
+(at 48pt it grows past the page), so it opens the body instead, below y 95."""
 _DEFAULT_TEXT_WIDTH = 9026
 """A4 (11906 twentieths of a point) less two 1-inch margins, when no section says."""
 
@@ -203,11 +212,17 @@ def large_print(template_docx: bytes, font_size: int = DEFAULT_FONT_PT) -> bytes
     def scaled(half_points: int) -> int:
         return max(target, round(half_points * scale))
 
+    fixed: set[Any] = set()
+    for name, root in roots.items():
+        if _TEXT_PARTS.fullmatch(name):
+            fixed |= _pin_window_paragraphs(root, resolver)
+    if font_size > SENDER_FRAME_MAX_PT:
+        sender_into_body(roots["word/document.xml"])
     for root in roots.values():
-        _enlarge_sizes(root, scaled)
-        _open_line_spacing(root, font_size)
+        _enlarge_sizes(root, scaled, fixed)
+        _open_line_spacing(root, font_size, fixed)
         _unclip_rows(root)
-        _unframe(root)
+        unframe(root)
         for tbl_pr in root.iter(_w("tblPr")):
             _loosen_table_properties(tbl_pr)
     for name, root in roots.items():
@@ -232,7 +247,8 @@ def smallest_font_pt(docx: bytes) -> float:
     then its paragraph style (or the default paragraph style), then the style of
     the table it is in, each through its ``basedOn`` chain, then the document
     defaults, then Word's 10pt. Both ``sz`` and ``szCs`` (complex scripts) count.
-    ``inf`` when there is no text.
+    ``inf`` when there is no text. The address in the envelope window is not counted:
+    its size is fixed by the window (see the module's docstring).
     """
     _, data = _read_package(docx)
     styles_xml = data.get("word/styles.xml")
@@ -242,7 +258,7 @@ def smallest_font_pt(docx: bytes) -> float:
         if not _TEXT_PARTS.fullmatch(name):
             continue
         for run in etree.fromstring(xml).iter(_w("r")):
-            if run.find(_w("t")) is None:
+            if run.find(_w("t")) is None or in_window_frame(run):
                 continue
             for tag in ("sz", "szCs"):
                 smallest = min(smallest, resolver.run_size(run, tag) / 2)
@@ -374,9 +390,56 @@ def _set_size(rpr: Any, half_points: int) -> None:
         _child(rpr, tag, _RPR_ORDER).set(_w("val"), str(half_points))
 
 
-def _enlarge_sizes(root: Any, scaled: Any) -> None:
+def _pin_window_paragraphs(root: Any, resolver: _Styles) -> set[Any]:
+    """Give the address window's paragraphs their sizes and line spacing directly, as
+    the styles have them now, and return their property elements, which large print
+    then leaves alone (the styles they use are enlarged for everything else)."""
+    pinned: set[Any] = set()
+    for para in root.iter(_w("p")):
+        if not in_window_frame(para):
+            continue
+        ppr = _child(para, "pPr", ["pPr"])
+        style = ppr.find(_w("pStyle"))
+        sid = None if style is None else style.get(_w("val"))
+        spacing = _child(ppr, "spacing", _PPR_ORDER)
+        for attr in ("line", "lineRule"):
+            if spacing.get(_w(attr)) is None:
+                for chain in resolver._chain(sid):
+                    found = chain.find(f"{_w('pPr')}/{_w('spacing')}")
+                    if found is not None and found.get(_w(attr)) is not None:
+                        spacing.set(_w(attr), found.get(_w(attr)))
+                        break
+        pinned.add(spacing)
+        mark = _child(ppr, "rPr", _PPR_ORDER)
+        targets = [mark, *(_run_properties(r) for r in para.iter(_w("r")))]
+        for rpr in targets:
+            for tag in ("sz", "szCs"):
+                if _size_of(rpr, tag) is None:
+                    run = rpr.getparent()
+                    size = (
+                        resolver.run_size(run, tag)
+                        if run.tag == _w("r")
+                        else resolver.size(sid or resolver.defaults.get("paragraph"), tag)
+                    )
+                    _child(rpr, tag, _RPR_ORDER).set(_w("val"), str(size))
+            pinned.add(rpr)
+    return pinned
+
+
+def _run_properties(run: Any) -> Any:
+    """A run's ``w:rPr``, made as its first child when missing (the schema's place)."""
+    found = run.find(_w("rPr"))
+    if found is None:
+        found = etree.Element(_w("rPr"))
+        run.insert(0, found)
+    return found
+
+
+def _enlarge_sizes(root: Any, scaled: Any, fixed: set[Any]) -> None:
     """Scale every ``w:sz``/``w:szCs``; a size for one script is given to the other too."""
     for rpr in root.iter(_w("rPr")):
+        if rpr in fixed:
+            continue
         sizes = [_size_of(rpr, "sz"), _size_of(rpr, "szCs")]
         present = [s for s in sizes if s is not None]
         if not present:
@@ -386,10 +449,12 @@ def _enlarge_sizes(root: Any, scaled: Any) -> None:
         _child(rpr, "szCs", _RPR_ORDER).set(_w("val"), str(sz_cs))
 
 
-def _open_line_spacing(root: Any, font_size: int) -> None:
+def _open_line_spacing(root: Any, font_size: int, fixed: set[Any]) -> None:
     """At least 1.15 lines; an exact height (which clips large text) becomes a minimum."""
     smallest_fixed = round(font_size * 20 * MIN_LINE / 240)
     for spacing in root.iter(_w("spacing")):
+        if spacing in fixed:
+            continue
         if spacing.getparent().tag != _w("pPr") or spacing.get(_w("line")) is None:
             continue
         rule = spacing.get(_w("lineRule"), "auto")
@@ -405,16 +470,6 @@ def _unclip_rows(root: Any) -> None:
     for height in root.iter(_w("trHeight")):
         if height.get(_w("hRule")) == "exact":
             height.set(_w("hRule"), "atLeast")
-
-
-def _unframe(root: Any) -> None:
-    """Frames (a sender's address block beside the recipient's) become ordinary paragraphs.
-
-    A frame keeps its standard-print width, so large text inside it breaks phone
-    numbers and email addresses over lines; in the flow it has the page's width.
-    """
-    for frame in list(root.iter(_w("framePr"))):
-        frame.getparent().remove(frame)
 
 
 def _loosen_table_properties(tbl_pr: Any) -> None:

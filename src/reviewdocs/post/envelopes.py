@@ -1,0 +1,518 @@
+"""One PDF per envelope, per addressee: the letter first, its enclosures after.
+
+The review record is only ever posted as an enclosure, after the letter that goes with
+it in the same envelope (the outcome letter for the person, the sharing cover letter for
+a recipient of a copy): page 1 of every envelope is a letter laid out on Notify's grid,
+so the record itself carries no address block (docs/post.md).
+
+An envelope over Notify's 10 pages is split into numbered envelopes, each starting with
+its own cover letter page ("Envelope 1 of 2", cover.py) addressed for the window. Every
+document is produced and registered as ``produce`` always does; the envelope is
+registered too (document ``post_envelope``), and checked against Notify's rules
+(check.py) unless the caller says not to.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from reviewdocs.documents import grid
+from reviewdocs.errors import InputError, ReviewdocsError
+from reviewdocs.files import safe_id, sha256_bytes, write_atomic
+from reviewdocs.post.check import POSTCODE, Problem, check_bytes
+from reviewdocs.post.cover import CoverPage, cover_pdf
+
+ENVELOPE: Final = "post_envelope"
+"""The register's ``document`` for an envelope PDF."""
+SUBJECT: Final = "subject"
+
+_NAMES: Final = {
+    "review_information_letter": "the letter about your review",
+    "review_delay_letter": "the letter about a delay to your review",
+    "telephone_follow_up_letter": "the letter confirming our telephone conversation",
+    "outcome_letter": "the letter telling you the outcome of your review",
+    "amendment_decision_letter": "the letter about your request to change the record",
+    "sharing_cover_letter": "the covering letter",
+    "review_record": "the review record",
+}
+_LETTER_ORDER: Final = (
+    "outcome_letter",
+    "review_information_letter",
+    "review_delay_letter",
+    "telephone_follow_up_letter",
+    "sharing_cover_letter",
+    "amendment_decision_letter",
+    "review_record",
+)
+"""The order in the envelope: the main letter first, the record (an enclosure) last."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    review_id: str
+    who: str
+    recipient_name: str
+    address: tuple[str, ...]
+    variant: str
+    number: int
+    of: int
+    relpath: str
+    path: Path
+    pages: int
+    holds: tuple[str, ...]
+    basis: str
+    sha256: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def postcode(self) -> str:
+        return self.address[-1] if self.address else ""
+
+
+@dataclass
+class PostResult:
+    review_id: str
+    envelopes: list[Envelope] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Envelope]:
+        return [e for e in self.envelopes if e.problems]
+
+    def summary(self) -> str:
+        lines = [f"Review {self.review_id}:"]
+        for env in self.envelopes:
+            split = f" (envelope {env.number} of {env.of})" if env.of > 1 else ""
+            verdict = "FAILS Notify's rules" if env.problems else "passes Notify's rules"
+            lines.append(
+                f"  {env.relpath}: to {env.recipient_name}, {env.postcode}, {env.pages} "
+                f"page(s), {env.variant.replace('_', ' ')}{split}; {verdict}"
+            )
+            lines += [f"    {p.line('')[2:]}" for p in env.problems]
+        lines += [f"  held back: {reason}" for reason in self.held]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Part:
+    document: str
+    pages: list[Any]
+
+
+def window_address(name: str, lines: Sequence[str], *, whose: str) -> tuple[str, ...]:
+    """The address as the window shows it, or ``InputError`` saying why it cannot go.
+
+    Notify's rules, checked before anything is rendered: 3 to 7 lines with the name,
+    a UK postcode last, no line starting with a character Notify refuses."""
+    full = tuple(line.strip() for line in (name, *lines) if line and line.strip())
+    problems = []
+    if not grid.ADDRESS_MIN_LINES <= len(full) <= grid.ADDRESS_MAX_LINES:
+        problems.append(
+            f"{whose} address has {len(full)} line(s) with the name; a window envelope "
+            f"takes {grid.ADDRESS_MIN_LINES} to {grid.ADDRESS_MAX_LINES}."
+        )
+    if not full or not POSTCODE.match(re.sub(r"\s+", " ", full[-1].upper())):
+        problems.append(
+            f"{whose} address does not end with a UK postcode "
+            f"({full[-1] if full else 'no address'!r}); add the postcode."
+        )
+    for line in full:
+        if line[:1] in grid.ADDRESS_BAD_FIRST_CHARACTERS:
+            problems.append(
+                f"{whose} address has a line starting with {line[0]!r} ({line!r}), which "
+                "Notify refuses; remove the character."
+            )
+    if problems:
+        raise InputError({"postal address": problems})
+    return full
+
+
+def post_review(
+    review: Mapping[str, Any],
+    out_dir: Path,
+    *,
+    register: Any,
+    produced: date | None = None,
+    font_size: int | None = None,
+    input_sha256: str = "",
+    check: bool = True,
+) -> PostResult:
+    """Produce, envelope and register the post of one validated review, holding its
+    folder's lock as every command that writes a review's next files does, after
+    finishing an amendment a killed command left half-done."""
+    from reviewdocs.disclosure.amendments import resume_pending
+    from reviewdocs.locks import review_lock
+
+    with review_lock(out_dir, review["review"]["id"], "post"):
+        if review["review"].get("stage") != "planned" and review.get("findings"):
+            resume_pending(review, out_dir, register=register, input_sha256=input_sha256)
+        return _post_review(
+            review,
+            out_dir,
+            register=register,
+            produced=produced,
+            font_size=font_size,
+            input_sha256=input_sha256,
+            check=check,
+        )
+
+
+def _post_review(
+    review: Mapping[str, Any],
+    out_dir: Path,
+    *,
+    register: Any,
+    produced: date | None,
+    font_size: int | None,
+    input_sha256: str,
+    check: bool,
+) -> PostResult:
+    from reviewdocs.disclosure.production import (
+        check_folder_owner,
+        documents_for,
+        is_planned,
+        production_date,
+    )
+
+    review_id = review["review"]["id"]
+    on = production_date(review, produced)
+    check_folder_owner(register, review_id)
+    result = PostResult(review_id=review_id)
+    if is_planned(review):
+        docs = documents_for(review, None)
+        _subject(review, None, docs, out_dir, register, on, font_size, input_sha256, result, check)
+        return result
+
+    from reviewdocs.disclosure.versions import current_record
+
+    current = current_record(review, register)
+    docs = documents_for(current.review, current.decision)
+    _subject(review, current, docs, out_dir, register, on, font_size, input_sha256, result, check)
+    _recipients(current, out_dir, register, on, input_sha256, result, check)
+    return result
+
+
+def _subject(
+    review: Mapping[str, Any],
+    current: Any,
+    docs: Sequence[str],
+    out_dir: Path,
+    register: Any,
+    on: date,
+    font_size: int | None,
+    input_sha256: str,
+    result: PostResult,
+    check: bool,
+) -> None:
+    from reviewdocs.disclosure.production import produce
+    from reviewdocs.documents.accessible import variant_for
+    from reviewdocs.documents.context import addressee
+
+    content = current.review if current else review
+    decision = current.decision if current else None
+    to = addressee(content)
+    address = window_address(to["name"], to["address"].splitlines(), whose=f"{to['name']}'s")
+    parts: list[_Part] = []
+    variants = []
+    for document in sorted(docs, key=_LETTER_ORDER.index):
+        variant = variant_for(content, document)
+        variants.append(variant)
+        record = document == "review_record" and current is not None
+        files = produce(
+            content,
+            out_dir,
+            decision=decision,
+            documents=[document],
+            fmt="pdf",
+            variant=variant,
+            produced=on,
+            font_size=font_size if variant == "large_print" else None,
+            register=register,
+            input_sha256=input_sha256,
+            version=current.version if record else 1,
+            amendment=current.amendment if record else None,
+            previous=current.previous if record else None,
+        )
+        parts += [_Part(document, _pages(item.path.read_bytes())) for item in files]
+    _envelopes(
+        content,
+        parts,
+        who=SUBJECT,
+        recipient_id=None,
+        name=to["name"],
+        address=address,
+        variant=variants[0],
+        basis="subject",
+        withheld=(),
+        font_pt=_font_pt(variants[0], font_size),
+        out_dir=out_dir,
+        register=register,
+        on=on,
+        input_sha256=input_sha256,
+        result=result,
+        check=check,
+    )
+
+
+def _recipients(
+    current: Any,
+    out_dir: Path,
+    register: Any,
+    on: date,
+    input_sha256: str,
+    result: PostResult,
+    check: bool,
+) -> None:
+    """The copies the sharing rules allow (003), each with its cover letter; those held
+    back for risk or without consent get nothing and are named with the reason."""
+    from reviewdocs.disclosure.sharing import check_plans, plan_sharing, produce_copy
+    from reviewdocs.documents.addressing import address_lines
+
+    plans = plan_sharing(current.review, current.decision)
+    check_plans(current.review, plans)
+    # A copy held back by an earlier decision (an amendment the person asked not to be
+    # circulated, a risk concern a manager must decide on) stays held back: only naming
+    # the recipient in `share --recipient` issues it.
+    holds = register.holds(current.review["review"]["id"])
+    for plan in plans:
+        if plan.is_subject:
+            continue
+        if plan.recipient_id in holds:
+            result.held.append(
+                f"No envelope for {plan.recipient_name}: their copy is held back "
+                f"({holds[plan.recipient_id].reason})."
+            )
+            continue
+        if not plan.allowed:
+            # Recorded as share records it: the register says why this person got nothing,
+            # and send will not post an earlier envelope to them.
+            register.add_refusal(
+                current.review["review"]["id"],
+                plan.recipient_id,
+                plan.recipient_name,
+                plan.reason,
+                on,
+            )
+            result.held.append(plan.reason)
+            continue
+        recipient = plan.recipient
+        assert recipient is not None  # only the subject's plan has none
+        lines = address_lines(recipient.get("address"), recipient.get("postcode"))
+        try:
+            address = window_address(plan.recipient_name, lines, whose=f"{plan.recipient_name}'s")
+        except InputError as err:
+            result.held.append(
+                f"No envelope for {plan.recipient_name}: " + " ".join(err.errors["postal address"])
+            )
+            continue
+        files = produce_copy(
+            current.review,
+            current.decision,
+            plan,
+            out_dir,
+            register=register,
+            produced=on,
+            input_sha256=input_sha256,
+            version=current.version,
+            amendment=current.amendment,
+            previous=current.previous,
+            fmt="pdf",
+        )
+        parts = [_Part(item.document, _pages(item.path.read_bytes())) for item in files]
+        parts.sort(key=lambda p: _LETTER_ORDER.index(p.document))
+        _envelopes(
+            current.review,
+            parts,
+            who=plan.recipient_id,
+            recipient_id=plan.recipient_id,
+            name=plan.recipient_name,
+            address=address,
+            variant="standard",
+            basis=plan.basis,
+            withheld=plan.withheld,
+            font_pt=12,
+            out_dir=out_dir,
+            register=register,
+            on=on,
+            input_sha256=input_sha256,
+            result=result,
+            check=check,
+        )
+
+
+def _font_pt(variant: str, font_size: int | None) -> float:
+    if variant == "large_print":
+        return float(font_size or 18)
+    return 16.0 if variant == "easy_read" else 12.0
+
+
+def _pages(pdf: bytes) -> list[Any]:
+    from pypdf import PdfReader
+
+    return list(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def split(
+    parts: Sequence[_Part], limit: int = grid.MAX_PAGES, *, cover_pages: int = 1
+) -> list[list[tuple[_Part, int, int]]]:
+    """The documents' pages in envelopes of at most ``limit`` pages.
+
+    One envelope when everything fits. Otherwise each envelope gives its first page (or
+    ``cover_pages``) to a cover letter; a document is kept whole in one envelope where it
+    fits in one, and split over envelopes, at page boundaries, only when it is longer
+    than an envelope.
+    Each item is (part, first page index, end page index)."""
+    total = sum(len(p.pages) for p in parts)
+    if total <= limit:
+        return [[(p, 0, len(p.pages)) for p in parts]]
+    room = limit - cover_pages
+    if room < 1:
+        raise ReviewdocsError(
+            f"The envelope cover letter takes {cover_pages} pages at this print size: "
+            "there is no room left for the letter in a 10-page envelope."
+        )
+    envelopes: list[list[tuple[_Part, int, int]]] = [[]]
+    used = 0
+    for part in parts:
+        start, count = 0, len(part.pages)
+        if used and used + count > room and count <= room:
+            envelopes.append([])
+            used = 0
+        while start < count:
+            take = min(room - used, count - start)
+            if take == 0:
+                envelopes.append([])
+                used = 0
+                continue
+            envelopes[-1].append((part, start, start + take))
+            used += take
+            start += take
+    return [e for e in envelopes if e]
+
+
+def _holds(contents: Sequence[tuple[_Part, int, int]]) -> list[str]:
+    """What one envelope of a split set holds, for its cover letter."""
+    holds = []
+    for part, start, end in contents:
+        whole, what = len(part.pages), _NAMES[part.document]
+        holds.append(
+            f"{what[0].upper()}{what[1:]}"
+            + (f", pages {start + 1} to {end} of {whole}" if end - start < whole else "")
+        )
+    return holds
+
+
+def _envelopes(
+    review: Mapping[str, Any],
+    parts: Sequence[_Part],
+    *,
+    who: str,
+    recipient_id: str | None,
+    name: str,
+    address: tuple[str, ...],
+    variant: str,
+    basis: str,
+    withheld: Sequence[str],
+    font_pt: float,
+    out_dir: Path,
+    register: Any,
+    on: date,
+    input_sha256: str,
+    result: PostResult,
+    check: bool,
+) -> None:
+    from pypdf import PdfWriter
+
+    from reviewdocs.dates import long_date
+    from reviewdocs.disclosure.register import Entry
+    from reviewdocs.documents.addressing import address_lines
+
+    review_id = review["review"]["id"]
+    la = review["review"]["local_authority"]
+    sender = [
+        str(la.get("name") or ""),
+        *address_lines(la.get("address")),
+        f"Telephone: {la.get('phone')}",
+        f"Email: {la.get('email')}",
+    ]
+    references = [
+        f"Review number: {review_id}",
+        f"Reference: {review['subject'].get('reference')}",
+        f"Date: {long_date(on)}",
+    ]
+    cover_pages = 1
+    while True:
+        packed = split(parts, cover_pages=cover_pages)
+        covers = [
+            _pages(
+                cover_pdf(
+                    CoverPage(number, len(packed), address, sender, references, holds, font_pt),
+                    title=f"Envelope {number} of {len(packed)}",
+                )
+            )
+            for number, holds in enumerate((_holds(c) for c in packed), start=1)
+        ]
+        longest = max(len(c) for c in covers)
+        if len(packed) == 1 or longest <= cover_pages:
+            break
+        cover_pages = longest
+    for number, contents in enumerate(packed, start=1):
+        writer = PdfWriter()
+        cover = covers[number - 1] if len(packed) > 1 else []
+        for page in cover:
+            writer.add_page(page)
+        holds = _holds(contents) if cover else [_NAMES[part.document] for part, _, _ in contents]
+        for part, start, end in contents:
+            for page in part.pages[start:end]:
+                writer.add_page(page)
+        writer.add_metadata({"/Title": f"Post for {name}", "/Author": str(la.get("name") or "")})
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        data = buffer.getvalue()
+        suffix = f"-envelope-{number}-of-{len(packed)}" if len(packed) > 1 else ""
+        relpath = f"{safe_id(review_id)}/post-{safe_id(who)}{suffix}.pdf"
+        path = out_dir / relpath
+        write_atomic(path, data)
+        sha = sha256_bytes(data)
+        register.add(
+            Entry(
+                review_id=review_id,
+                document=ENVELOPE,
+                version=1,
+                recipient_id=recipient_id,
+                recipient_name=name,
+                basis=basis,
+                withheld=tuple(withheld),
+                produced_on=on,
+                variant=variant,
+                fmt="pdf",
+                path=relpath,
+                sha256=sha,
+                input_sha256=input_sha256,
+                template_sha256="",
+            )
+        )
+        result.envelopes.append(
+            Envelope(
+                review_id=review_id,
+                who=who,
+                recipient_name=name,
+                address=address,
+                variant=variant,
+                number=number,
+                of=len(packed),
+                relpath=relpath,
+                path=path,
+                pages=sum(end - start for _, start, end in contents) + len(cover),
+                holds=tuple(holds),
+                basis=basis,
+                sha256=sha,
+                problems=tuple(check_bytes(data, path)) if check else (),
+            )
+        )
