@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import pytest
 
 from conftest import SAMPLES
 from web_helpers import app, letters_csv, main_text, make_app, post, sign_in, upload
@@ -67,14 +68,14 @@ def test_practitioner_journey_from_the_pdf_form(app: Any) -> None:
     decision = main_text(decision_page)
     from reviewdocs.decision.rules import decide
     from reviewdocs.documents import wording
+    from reviewdocs.documents.reasons import outcome_words
     from reviewdocs.intake.read import load_review
 
     review = load_review(SAMPLES / "form-carer-full.pdf")
     result = decide(review)
-    words = wording.OUTCOMES[result["outcome"]].format(
-        plan=wording.PLAN_NAMES[review["review"]["plan_type"]]
-    )
-    assert f"{result['outcome_number']}. {words}" in decision
+    # The outcome as the record words it (its reasons from the findings).
+    words = outcome_words(review, result, wording.voice_for(review["subject"], direct=False))
+    assert f"{result['outcome_number']}. {words['text']}" in decision
     shown = result["next_review_by"] or "No date set"
     assert f"Next review by {shown}" in decision
     assert "Procedure: 00" in decision  # each action with its procedure citation
@@ -241,3 +242,20 @@ def test_an_upload_left_for_a_working_day_is_removed(app: Any) -> None:
     app.config["SWEPT_AT"] -= 601
     client.get("/")
     assert list(uploads.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        pytest.param("07-carer-safeguarding-pause.json", id="paused"),
+        pytest.param("09-advocacy-needed.json", id="waiting-for-an-advocate"),
+    ],
+)
+def test_a_provisional_decision_is_never_shown_as_final(app: Any, sample: str) -> None:
+    client = sign_in(app, "pat", "practitioner")
+    response = upload(client, "/reviews/upload", "review.json", (SAMPLES / sample).read_bytes())
+    upload_id = response.headers["Location"].split("/")[2]
+    decision = main_text(client.get(f"/reviews/{upload_id}/decision").get_data(as_text=True))
+    assert "Outcome There is no final outcome yet." in decision
+    assert "Still to be decided:" in decision
+    assert "Next review by No date set" in decision
