@@ -284,3 +284,31 @@ def test_the_form_carries_the_new_answers_back() -> None:
     assert again["review"]["expected_start"] == dt.date(2026, 11, 2)
     assert again["carer"]["involvement"] == "consulted_separately"
     assert again["subject"]["advocacy_declined"] is True
+
+
+# --- 000 the impact of a change in need on support and on risk --------------------------
+
+
+def test_a_carers_changed_needs_record_their_effect_on_support_and_risk() -> None:
+    """000 "If there has been a change in need you should explore: ... What the impact of the
+    changes are on support; and ... The impact of the changes on risk (to the carer, the cared
+    for person and the plan)"."""
+    raw = json.loads((ROOT / "tests" / "data" / "example-carer-light-touch.json").read_text())
+    raw["review"]["review_type"] = "full"
+    raw["findings"]["needs"].update(changed=True, short_term=True, evidence="GP letter.")
+    cared_for = raw["cared_for"]["name"]
+    label = f"Effect on the support, and on risk to Maria, {cared_for} and the plan:"
+    assert f"{label} Not recorded." in text_of(raw, "review_record")
+    assert any(
+        w.startswith("Not recorded: findings.needs.impact_on_support_and_risk")
+        for w in warnings(raw)
+    )
+    raw["findings"]["needs"]["impact_on_support_and_risk"] = (
+        "Maria can no longer give the evening support; Tom is at risk of falls after 6pm."
+    )
+    record = text_of(raw, "review_record")
+    assert f"{label} Maria can no longer give the evening support;" in record
+    assert not any("impact_on_support_and_risk" in w for w in warnings(raw))
+    # Unchanged needs ask nothing of it.
+    raw["findings"]["needs"]["changed"] = False
+    assert "Effect on the support" not in text_of(raw, "review_record")

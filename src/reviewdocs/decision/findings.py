@@ -415,6 +415,20 @@ def missing_record_items(
                 '000 "What the impact of the changes are on the cared for person\'s Wellbeing"',
             )
         )
+    if (
+        review.get("cared_for")
+        and f["needs"]["changed"]
+        and "changes_and_wellbeing_impact" in required
+        and _blank(f["needs"].get("impact_on_support_and_risk"))
+    ):
+        out.append(
+            (
+                "findings.needs.impact_on_support_and_risk",
+                "changes_and_wellbeing_impact",
+                '000 "What the impact of the changes are on support; and ... The impact of the '
+                'changes on risk (to the carer, the cared for person and the plan)"',
+            )
+        )
     narrative = review.get("narrative") or {}
     decision = review.get("decision") or {}
     if provisional:

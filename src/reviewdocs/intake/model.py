@@ -183,6 +183,9 @@ class NeedsFindingsSchema(StrictSchema):
     # 000 "If there has been a change in need you should explore ... What the impact of the
     # changes are on the cared for person's Wellbeing" (a carer's review).
     cared_for_wellbeing = Text()
+    # 000 "What the impact of the changes are on support; and ... The impact of the changes on
+    # risk (to the carer, the cared for person and the plan)" (a carer's review).
+    impact_on_support_and_risk = Text()
 
 
 class OutcomesFindingsSchema(StrictSchema):

@@ -655,6 +655,14 @@ def _needs(w: dict[str, str]) -> Section:
                 lines=2,
             ),
             _f(
+                n + "impact_on_support_and_risk",
+                Kind.NOTE,
+                "Carer's review, if needs changed: the effect on the support, and on risk",
+                "000: the impact of the changes on support, and on risk to the carer, the "
+                "cared for person and the plan.",
+                lines=2,
+            ),
+            _f(
                 "findings.urgent_need",
                 Kind.BOOL,
                 "Is urgent or interim support needed while other steps are taken?",
