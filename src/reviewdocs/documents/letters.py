@@ -60,7 +60,7 @@ def information(review: Mapping[str, Any], voice: Voice) -> dict[str, Any]:
         timeframe = f"The review is planned for {when}."
     elif expected:
         timeframe = (
-            f"We expect the review to begin around {expected}. We will contact {o} to agree "
+            f"We expect the review to begin around {expected}. We will be in touch to agree "
             "the date."
         )
     else:
