@@ -312,3 +312,28 @@ def test_a_carers_changed_needs_record_their_effect_on_support_and_risk() -> Non
     # Unchanged needs ask nothing of it.
     raw["findings"]["needs"]["changed"] = False
     assert "Effect on the support" not in text_of(raw, "review_record")
+
+
+def test_a_planned_combined_review_asks_for_the_agreement_before_it_takes_place() -> None:
+    raw = planned(review__expected_start="2027-01-11", review__method="combined")
+    assert document_warnings(validate_review(raw), PRODUCED) == [
+        "Not recorded: review.combined_agreement. Before a combined review, both people agree "
+        'to it and to sharing information, or a best interests decision is made (002 "Both '
+        "the person and the carer agree to a combined review process and the sharing of "
+        'information").'
+    ]
+    raw["review"]["combined_agreement"] = "both_agreed"
+    assert document_warnings(validate_review(raw), PRODUCED) == []
+
+
+def test_a_partial_copy_without_the_carers_name_still_says_how_they_took_part() -> None:
+    from reviewdocs.disclosure.redaction import redact
+
+    review = validate_review(care())
+    copy = redact(review, (), ["carer.name"])
+    data = render_document(
+        copy, decide(review), "review_record", produced=PRODUCED, withheld=True
+    ).data
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    assert "Zoë's carer took part in the review." in text
+    assert "Daniel" not in text

@@ -212,6 +212,15 @@ def planned_warnings(review: Review) -> list[str]:
             'without delay as soon as the duty applies").'
         )
     r = review["review"]
+    if r["method"] == "combined" and r.get("combined_agreement") is None:
+        # 002 "can be carried out ... as a combined review ... so long as ... Both the person
+        # and the carer agree": the agreement comes before the combined review, not after.
+        out.append(
+            "Not recorded: review.combined_agreement. Before a combined review, both people "
+            "agree to it and to sharing information, or a best interests decision is made "
+            '(002 "Both the person and the carer agree to a combined review process and the '
+            'sharing of information").'
+        )
     if not r.get("date") and not r.get("expected_start") and not r.get("delay"):
         # A delay letter carries its own agreed timeframe (002 "agree a timeframe").
         out.append(

@@ -447,7 +447,9 @@ def involvement(review: Mapping[str, Any], voice: Voice) -> list[str]:
         )
     carer = review.get("carer")
     if r.get("plan_type") == "care_and_support_plan" and carer:
-        who = f"{carer['name']}, {voice.poss} carer,"
+        # A partial copy may have withheld the carer's name: the fact stays, unnamed.
+        name = (carer.get("name") or "").strip()
+        who = f"{name}, {voice.poss} carer," if name else f"{cap(voice.poss)} carer"
         out.append(
             {
                 "took_part": f"{who} took part in the review.",
