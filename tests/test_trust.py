@@ -409,7 +409,9 @@ def test_a_combined_review_asks_for_both_peoples_agreement() -> None:
     """002 "Both the person and the carer agree to a combined review process and the sharing
     of information"."""
     warnings = decide(validate_review(care_raw(review__method="combined")))["warnings"]
-    assert any("check that both people agreed to it" in w for w in warnings)
+    assert any(w.startswith("Not recorded: review.combined_agreement.") for w in warnings)
+    agreed = care_raw(review__method="combined", review__combined_agreement="both_agreed")
+    assert not any("combined" in w for w in decide(validate_review(agreed))["warnings"])
 
 
 def test_steps_wait_for_the_reassessment_rather_than_go_missing() -> None:

@@ -112,6 +112,11 @@ SAFEGUARDING_OPTIONS: Final = ("continue", "pause", "pause_with_interim_support"
 RECIPIENT_KINDS: Final = ("joint_organisation", "provider", "requested_by_subject", "other")
 MANAGER_DECISIONS: Final = ("full", "partial", "decline")
 STAGES: Final = ("planned", "completed")
+COMBINED_AGREEMENTS: Final = ("both_agreed", "best_interests_decision")
+"""002 "Both the person and the carer agree to a combined review process and the sharing of
+information; or ... lacks capacity to agree but a best interest decision is made"."""
+CARER_INVOLVEMENT: Final = ("took_part", "consulted_separately", "not_involved")
+"""002 "The person has a carer (carer's must be involved in the person's review)"."""
 
 REMOTE_METHODS = ("telephone", "online", "supported_self")
 """Review methods that cannot be face to face (002 "Possible review methods include")."""

@@ -182,6 +182,13 @@ def advocate_involved(review: Review) -> bool:
     )
 
 
+def advocacy_declined(review: Review) -> bool:
+    """004 "What to do if the person does not want to use advocacy": an advocate was made
+    available and the person decided not to use advocacy. Validation refuses it for a person
+    recorded as lacking capacity, and with an advocate named or taking part."""
+    return review["subject"].get("advocacy_declined") is True
+
+
 def appropriate_person_for_advocacy(review: Review) -> bool:
     """004 "An appropriate person for general representation purposes is not the same as an
     appropriate person for independent advocacy under the Care Act": a named appropriate
@@ -197,9 +204,17 @@ def advocacy_duty_unmet(review: Review) -> bool:
     """004 "The Advocacy Duty": the person would have substantial difficulty being involved
     (or lacks capacity, 004 "Advocacy for people who lack Capacity"), there is no appropriate
     person for advocacy purposes, and no advocate is involved yet (004 "Once made available
-    the duty is met")."""
+    the duty is met").
+
+    004 "If a person decides that they do not wish to engage in the advocacy support that has
+    been made available to them they do not have to do so, but the Local Authority must still
+    provide it": an advocate made available and declined (``subject.advocacy_declined``)
+    meets the duty, so no referral is asked for again and the review is not held back; the
+    documents say the council still provides it (:func:`advocacy_declined`)."""
     subject = review["subject"]
     if appropriate_person_for_advocacy(review) or advocate_involved(review):
+        return False
+    if advocacy_declined(review):
         return False
     return subject_lacks_capacity(review) or bool(subject["substantial_difficulty"])
 
@@ -398,6 +413,20 @@ def missing_record_items(
                 "findings.needs.cared_for_wellbeing",
                 "changes_and_wellbeing_impact",
                 '000 "What the impact of the changes are on the cared for person\'s Wellbeing"',
+            )
+        )
+    if (
+        review.get("cared_for")
+        and f["needs"]["changed"]
+        and "changes_and_wellbeing_impact" in required
+        and _blank(f["needs"].get("impact_on_support_and_risk"))
+    ):
+        out.append(
+            (
+                "findings.needs.impact_on_support_and_risk",
+                "changes_and_wellbeing_impact",
+                '000 "What the impact of the changes are on support; and ... The impact of the '
+                'changes on risk (to the carer, the cared for person and the plan)"',
             )
         )
     narrative = review.get("narrative") or {}

@@ -89,12 +89,7 @@ def _warnings(review: Review, basis: Basis, required: Sequence[str], dated: list
             'assessment is needed (001 "Depending on the level of risk a formal risk '
             'assessment may need to be carried out").'
         )
-    if review["review"]["method"] == "combined":
-        warnings.append(
-            "A combined review: check that both people agreed to it and to sharing information, "
-            'or that a best interests decision was made (002 "Both the person and the carer '
-            'agree to a combined review process and the sharing of information").'
-        )
+    warnings += involvement_warnings(review)
     if review["subject"]["has_capacity"] is not False:
         for person in review.get("participants") or []:
             if person["consented"] is False and person["role"] != "advocate":
@@ -119,6 +114,60 @@ def _warnings(review: Review, basis: Basis, required: Sequence[str], dated: list
     if late:
         warnings.append(late)
     return warnings + dated
+
+
+def involvement_warnings(review: Review) -> list[str]:
+    """Who had to agree to, or take part in, a completed review, where it is not recorded.
+
+    002 "Both the person and the carer agree to a combined review process and the sharing of
+    information; or ... lacks capacity to agree but a best interest decision is made": a
+    combined review without ``review.combined_agreement`` is warned about, and so is a best
+    interests decision where nobody in the record is recorded as lacking capacity (the other
+    person of a combined review may be; the practitioner checks).
+
+    002 "The person has a carer (carer's must be involved in the person's review)": a Care
+    and Support Plan review with a carer must record whether the carer took part or was
+    consulted separately (``carer.involvement``). Reading: unanswered is warned about like
+    ``not_involved`` (never assumed to have happened), and the record says which.
+    """
+    out: list[str] = []
+    r = review["review"]
+    agreement = r.get("combined_agreement")
+    if r["method"] == "combined" and agreement is None:
+        out.append(
+            "Not recorded: review.combined_agreement. A combined review needs both people's "
+            "agreement to it and to sharing information, or a best interests decision "
+            '(002 "Both the person and the carer agree to a combined review process and the '
+            'sharing of information"). The record says it was not recorded.'
+        )
+    elif agreement == "best_interests_decision" and not _someone_lacks_capacity(review):
+        out.append(
+            "A best interests decision to combine the reviews is recorded, but no one in this "
+            "record is recorded as lacking capacity: check that the other person lacks capacity "
+            'to agree (002 "lacks capacity to agree but a best interest decision is made").'
+        )
+    carer = review.get("carer")
+    if r["plan_type"] == "care_and_support_plan" and carer:
+        involvement = carer.get("involvement")
+        if involvement is None:
+            out.append(
+                f"Not recorded: carer.involvement. {carer['name']} is the person's carer and "
+                "must be involved in the review (002 \"carer's must be involved in the "
+                "person's review\"): record whether they took part or were consulted "
+                "separately. The record says it was not recorded."
+            )
+        elif involvement == "not_involved":
+            out.append(
+                f"{carer['name']} (carer) was not involved in the review: 002 \"carer's must "
+                "be involved in the person's review\". Consult them before the outcome is "
+                "final, or record why not in the rationale."
+            )
+    return out
+
+
+def _someone_lacks_capacity(review: Review) -> bool:
+    cared_for = review.get("cared_for") or {}
+    return review["subject"]["has_capacity"] is False or cared_for.get("lacks_capacity") is True
 
 
 def decide(review: Review) -> dict[str, Any]:
@@ -154,14 +203,32 @@ def planned_warnings(review: Review) -> list[str]:
     """Warnings for a planned review, before any findings: 002 "As soon as this is
     established you must consider whether the duty to make independent advocacy applies and,
     if so make the necessary arrangements"."""
+    out = []
     if advocacy_duty_unmet(review):
-        return [
+        out.append(
             "An independent advocate must be arranged before the review: the person has "
             "substantial difficulty or lacks capacity and has no appropriate person or advocate "
             '(002, 004 "The advocacy referral can be made at any time and should be made '
             'without delay as soon as the duty applies").'
-        ]
-    return []
+        )
+    r = review["review"]
+    if r["method"] == "combined" and r.get("combined_agreement") is None:
+        # 002 "can be carried out ... as a combined review ... so long as ... Both the person
+        # and the carer agree": the agreement comes before the combined review, not after.
+        out.append(
+            "Not recorded: review.combined_agreement. Before a combined review, both people "
+            "agree to it and to sharing information, or a best interests decision is made "
+            '(002 "Both the person and the carer agree to a combined review process and the '
+            'sharing of information").'
+        )
+    if not r.get("date") and not r.get("expected_start") and not r.get("delay"):
+        # A delay letter carries its own agreed timeframe (002 "agree a timeframe").
+        out.append(
+            "Not recorded: review.date or review.expected_start. The information letter "
+            'cannot say when the review will begin (002 "The indicative timeframe for review '
+            '(when will it begin and how long is it likely to take)").'
+        )
+    return out
 
 
 def warnings_for(

@@ -26,6 +26,7 @@ from reviewdocs.documents.easy_read import easy
 from reviewdocs.documents.letters import previous_date
 from reviewdocs.documents.notices import notices
 from reviewdocs.documents.reasons import (
+    involvement,
     next_review,
     next_steps,
     outcome_words,
@@ -193,6 +194,8 @@ CONTEXT_EXTRA_PATHS: frozenset[str] = frozenset(
         "people[].organisation",
         "people[].role",
         "people_intro",
+        "involvement",
+        "involvement[]",
         "plan.name",
         "rationale",
         "regard",
@@ -278,6 +281,7 @@ def build_context(
         "own_words": lambda: own_words(review, required, voice),
         "people": lambda: people(review),
         "people_intro": lambda: people_intro(review, voice),
+        "involvement": lambda: involvement(review, voice),
         "notices": lambda: notices(review, decided, voice, document),
         "info": lambda: letters.information(review, voice),
         "delay": lambda: letters.delay(review, voice),

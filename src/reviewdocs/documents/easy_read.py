@@ -111,6 +111,8 @@ def easy(
         "info": {
             "when": f"{cap(p)} review is on {when_review}."
             if when_review
+            else f"{cap(p)} review will start around {long_date(r['expected_start'])}."
+            if r.get("expected_start")
             else f"We will review {p} plan soon.",
             "about": [f"The review will be {method}.", f"{cap(o)} can bring someone to help."],
             "purpose": [
@@ -148,6 +150,13 @@ def _easy_help(review: Mapping[str, Any], voice: Voice) -> list[str]:
     advocate = review.get("advocate")
     if advocate:
         return [f"{advocate.get('name')} is {voice.poss} advocate.", "They can help at the review."]
+    if review["subject"].get("advocacy_declined") is True:
+        # 004 "... they do not have to do so, but the Local Authority must still provide it".
+        return [
+            "An advocate can help you have your say.",
+            "You said you do not want an advocate now.",
+            "You can still have one. Just tell us.",
+        ]
     return [
         "An advocate can help you have your say.",
         "An advocate is free.",

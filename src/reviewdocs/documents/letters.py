@@ -52,7 +52,19 @@ def information(review: Mapping[str, Any], voice: Voice) -> dict[str, Any]:
             "carers to be involved."
         )
     when = long_date(r.get("date"))
-    timeframe = f"The review is planned for {when}." if when else ""
+    expected = long_date(r.get("expected_start"))
+    # 002 "The indicative timeframe for review (when will it begin and how long is it likely
+    # to take)": the date when there is one, else the indicative start; ``planned_warnings``
+    # warns when there is neither.
+    if when:
+        timeframe = f"The review is planned for {when}."
+    elif expected:
+        timeframe = (
+            f"We expect the review to begin around {expected}. We will be in touch to agree "
+            "the date."
+        )
+    else:
+        timeframe = ""
     timeframe += (
         " A light touch review is usually one short conversation."
         if light

@@ -44,6 +44,15 @@ def notices(
             + (f" from {advocate['organisation']}" if advocate.get("organisation") else "")
             + f" is {p} advocate and can support {o} before, during and after the review."
         )
+    elif subject.get("advocacy_declined") is True:
+        # 004 "If a person decides that they do not wish to engage in the advocacy support
+        # that has been made available to them they do not have to do so, but the Local
+        # Authority must still provide it."
+        advocacy = (
+            f"An independent advocate was made available to {o}, and {o} decided not to use "
+            f"one. The council still provides advocacy: if {o} would like an advocate at any "
+            "time, please tell us and we will arrange one. Advocacy is free."
+        )
     elif advocacy_duty_unmet(dict(review)):
         # 002 "As soon as this is established you must consider whether the duty to make
         # independent advocacy applies and, if so make the necessary arrangements"; 004 "you

@@ -419,3 +419,51 @@ def people_intro(review: Mapping[str, Any], voice: Voice) -> str:
     if review.get("participants"):
         return f"As well as {voice.obj} and {practitioner}, these people took part in the review:"
     return f"{cap(voice.obj)} and {practitioner} took part in the review. No one else took part."
+
+
+def involvement(review: Mapping[str, Any], voice: Voice) -> list[str]:
+    """What the record says, under "Who took part", about who had to agree or take part.
+
+    002 "Both the person and the carer agree to a combined review process and the sharing of
+    information; or ... a best interest decision is made"; 002 "The person has a carer
+    (carer's must be involved in the person's review)"; 004 "If a person decides that they do
+    not wish to engage in the advocacy support that has been made available to them they do
+    not have to do so, but the Local Authority must still provide it". An answer not recorded
+    is said to be not recorded, never assumed."""
+    r = review["review"]
+    out: list[str] = []
+    if r.get("method") == "combined":
+        out.append(
+            {
+                "both_agreed": "Both people agreed to a combined review and to their "
+                "information being shared between the two reviews.",
+                "best_interests_decision": "A best interests decision was made to carry out "
+                "a combined review.",
+            }.get(
+                r.get("combined_agreement") or "",
+                "Not recorded: whether both people agreed to a combined review and to sharing "
+                "information, or a best interests decision was made.",
+            )
+        )
+    carer = review.get("carer")
+    if r.get("plan_type") == "care_and_support_plan" and carer:
+        # A partial copy may have withheld the carer's name: the fact stays, unnamed.
+        name = (carer.get("name") or "").strip()
+        who = f"{name}, {voice.poss} carer," if name else f"{cap(voice.poss)} carer"
+        out.append(
+            {
+                "took_part": f"{who} took part in the review.",
+                "consulted_separately": f"{who} was consulted separately.",
+                "not_involved": f"{who} was not involved in the review.",
+            }.get(
+                carer.get("involvement") or "",
+                f"Not recorded: whether {who} took part in the review or was consulted.",
+            )
+        )
+    if review["subject"].get("advocacy_declined") is True:
+        out.append(
+            f"An independent advocate was made available to {voice.obj}, and {voice.obj} "
+            f"decided not to use advocacy. The council still provides it: {voice.obj} can ask "
+            "for an advocate at any time."
+        )
+    return out

@@ -204,7 +204,7 @@ def _outcome_and_next_steps(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
 
 def _changes(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
     """003 where relevant 1; in a carer's review with changed needs, 000 "What the impact of
-    the changes are on the cared for person's Wellbeing"."""
+    the changes are on the cared for person's Wellbeing", "on support" and "on risk"."""
     out = _needs(f, r, v, x)[:-1]
     if _blank(_get(r, "narrative", "changes_and_wellbeing_impact")) and not x.get("withheld"):
         # 003 where relevant 1 "what the changes are": typed in the narrative, or said missing.
@@ -213,6 +213,12 @@ def _changes(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
     if cared_for and _get(f, "needs", "changed"):
         effect = _or_missing(_get(f, "needs", "cared_for_wellbeing"), x)
         out.append((f"Effect on {cared_for}'s wellbeing:", effect))
+        # 000 "What the impact of the changes are on support; and ... The impact of the
+        # changes on risk (to the carer, the cared for person and the plan)".
+        impact = _or_missing(_get(f, "needs", "impact_on_support_and_risk"), x)
+        out.append(
+            (f"Effect on the support, and on risk to {v.obj}, {cared_for} and the plan:", impact)
+        )
     return out
 
 

@@ -117,7 +117,45 @@ def representative_can_be_written_to(review: dict[str, Any]) -> Iterator[Problem
         )
 
 
+def advocacy_declined_by_the_person(review: dict[str, Any]) -> Iterator[Problem]:
+    """004 "If a person decides that they do not wish to engage in the advocacy support that
+    has been made available to them they do not have to do so": a decision the person makes.
+
+    Reading (the one that protects the person): a person recorded as lacking capacity is
+    not recorded as declining (004 "Advocacy for people who lack Capacity"): the referral
+    stays. An advocate named, or taking part, contradicts a refusal: letters would name
+    them as the person's advocate and tell them the record was sent."""
+    if get(review, "subject.advocacy_declined") is not True:
+        return
+    if get(review, "subject.has_capacity") is False:
+        yield (
+            "subject.advocacy_declined",
+            "The person is recorded as lacking capacity: an advocate must still be arranged "
+            'for them (004 "Advocacy for people who lack Capacity"). Leave this blank.',
+        )
+    participants = review.get("participants")
+    took_part = isinstance(participants, list) and any(
+        isinstance(p, Mapping) and p.get("role") == "advocate" for p in participants
+    )
+    if review.get("advocate") is not None or took_part:
+        yield (
+            "subject.advocacy_declined",
+            "An advocate is named or took part: remove them, or leave this blank. A person "
+            "who declined advocacy has no advocate to write to.",
+        )
+
+
 # --- how the review is carried out -------------------------------------------
+
+
+def combined_agreement_for_combined(review: dict[str, Any]) -> Iterator[Problem]:
+    """002 "Both the person and the carer agree to a combined review process": the
+    agreement belongs to a combined review only (a value silently dropped is a wrong
+    record)."""
+    if get(review, "review.combined_agreement") is not None and (
+        get(review, "review.method") != "combined"
+    ):
+        yield "review.combined_agreement", "Only when review.method is combined."
 
 
 def joint_organisation_when_joint(review: dict[str, Any]) -> Iterator[Problem]:
@@ -407,6 +445,8 @@ RULES: tuple[Rule, ...] = (
     cared_for_risk_for_carers,
     in_work_for_carers,
     representative_can_be_written_to,
+    advocacy_declined_by_the_person,
+    combined_agreement_for_combined,
     joint_organisation_when_joint,
     face_to_face_when_lacking_capacity,
     completed_review_has_findings,

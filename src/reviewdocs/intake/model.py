@@ -89,6 +89,12 @@ class ReviewSchema(StrictSchema):
     local_authority = fields.Nested(LocalAuthoritySchema, required=True)
     joint_organisation = _optional(JointOrganisationSchema)
     delay = _optional(DelaySchema)
+    # 002 "The indicative timeframe for review (when will it begin ...)": a planned review
+    # without a date yet says when it is expected to begin (``date`` wins when given).
+    expected_start = Date(load_default=None)
+    # 002 "Both the person and the carer agree to a combined review process and the sharing
+    # of information; or ... a best interest decision is made": for a combined review only.
+    combined_agreement = Choice(codes.COMBINED_AGREEMENTS)
 
 
 class AppropriatePersonSchema(StrictSchema):
@@ -123,6 +129,10 @@ class SubjectSchema(StrictSchema):
     appropriate_person = _optional(AppropriatePersonSchema)
     correspondence_to_representative = Bool(load_default=None)
     in_work = Bool(load_default=None)
+    # 004 "If a person decides that they do not wish to engage in the advocacy support that
+    # has been made available to them they do not have to do so, but the Local Authority
+    # must still provide it": true when an advocate was made available and declined.
+    advocacy_declined = Bool(load_default=None)
 
 
 class CaredForSchema(StrictSchema):
@@ -136,6 +146,8 @@ class CarerSchema(StrictSchema):
     name = Line(required=True)
     relationship = Line()
     has_support_plan = Bool(required=True)
+    # 002 "The person has a carer (carer's must be involved in the person's review)".
+    involvement = Choice(codes.CARER_INVOLVEMENT)
 
 
 class AdvocateSchema(StrictSchema):
@@ -171,6 +183,9 @@ class NeedsFindingsSchema(StrictSchema):
     # 000 "If there has been a change in need you should explore ... What the impact of the
     # changes are on the cared for person's Wellbeing" (a carer's review).
     cared_for_wellbeing = Text()
+    # 000 "What the impact of the changes are on support; and ... The impact of the changes on
+    # risk (to the carer, the cared for person and the plan)" (a carer's review).
+    impact_on_support_and_risk = Text()
 
 
 class OutcomesFindingsSchema(StrictSchema):

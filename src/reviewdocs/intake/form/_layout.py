@@ -115,10 +115,25 @@ _METHODS = _labelled(
         "face_to_face": "Face to face",
         "telephone": "Telephone",
         "online": "Online (video)",
-        "combined": "Combined (more than one method)",
+        "combined": "Combined with a carer's or another person's review",
         "joint": "Joint, with another organisation",
         "supported_self": "Supported self-review",
         "delegated": "Delegated to another organisation",
+    },
+)
+_COMBINED_AGREEMENTS = _labelled(
+    codes.COMBINED_AGREEMENTS,
+    {
+        "both_agreed": "Both people agreed to it and to sharing information",
+        "best_interests_decision": "A best interests decision (someone lacks capacity to agree)",
+    },
+)
+_CARER_INVOLVEMENT = _labelled(
+    codes.CARER_INVOLVEMENT,
+    {
+        "took_part": "Took part in the review",
+        "consulted_separately": "Consulted separately",
+        "not_involved": "Not involved",
     },
 )
 _FORMATS = _labelled(
@@ -272,7 +287,21 @@ def _review_details() -> Section:
             ),
             _f(r + "trigger", Kind.COMBO, "Why is the review taking place?", options=_TRIGGERS),
             _f(r + "method", Kind.COMBO, "How was the review carried out?", options=_METHODS),
+            _f(
+                r + "combined_agreement",
+                Kind.RADIO,
+                "Combined review only: how was it agreed?",
+                "Both people agree to a combined review and to sharing information, or a best "
+                "interests decision is made (002).",
+                options=_COMBINED_AGREEMENTS,
+            ),
             _f(r + "date", Kind.DATE, "Date of the review conversation", "YYYY-MM-DD"),
+            _f(
+                r + "expected_start",
+                Kind.DATE,
+                "No date yet: when is the review expected to begin?",
+                "YYYY-MM-DD. The information letter gives it as the indicative start (002).",
+            ),
             _f(
                 r + "plan_start_date",
                 Kind.DATE,
@@ -450,6 +479,13 @@ def _carer() -> Section:
                 "Does the carer have their own Support Plan?",
                 "If Yes, consider reviewing both plans together (002).",
             ),
+            _f(
+                c + "involvement",
+                Kind.RADIO,
+                "Was the carer involved in this review?",
+                "Carers must be involved in the person's review (002).",
+                options=_CARER_INVOLVEMENT,
+            ),
         ),
     )
 
@@ -465,6 +501,13 @@ def _advocate() -> Section:
             _f(a + "email", Kind.TEXT, "Advocate's email"),
             _f(a + "address", Kind.LINES, "Advocate's address", "One line per line.", lines=3),
             _f(a + "postcode", Kind.TEXT, "Advocate's postcode"),
+            _f(
+                "subject.advocacy_declined",
+                Kind.TICK,
+                "Tick if an advocate was made available and they decided not to use one",
+                "Then leave the advocate's details empty. The council still provides advocacy "
+                "if they change their mind (004).",
+            ),
         ),
     )
 
@@ -609,6 +652,14 @@ def _needs(w: dict[str, str]) -> Section:
                 Kind.NOTE,
                 "Carer's review, if needs changed: the effect on the cared-for person's wellbeing",
                 "000: explore the impact of the changes on the cared for person's Wellbeing.",
+                lines=2,
+            ),
+            _f(
+                n + "impact_on_support_and_risk",
+                Kind.NOTE,
+                "Carer's review, if needs changed: the effect on the support, and on risk",
+                "000: the impact of the changes on support, and on risk to the carer, the "
+                "cared for person and the plan.",
                 lines=2,
             ),
             _f(
