@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,24 @@ SPEC_DECISION_KEYS = (
     "warnings",
 )
 """The keys of ``reviewdocs decide --json``, in spec section 3's order."""
+
+
+def run_fresh(code: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``code`` run in a fresh interpreter with this checkout's ``src`` first.
+
+    For tests that fork: this test process may hold threads by now (a server, a
+    converter's reader), and forking a process with threads can deadlock the child,
+    so the fork happens in an interpreter whose threads we know."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("REVIEWDOCS_BATCH_START", None)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
 
 PROVIDER_RECIPIENT: dict[str, Any] = {
     "id": "provider-1",

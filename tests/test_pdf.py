@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -21,6 +20,7 @@ import pytest
 from docx.oxml import OxmlElement
 from docxtpl import DocxTemplate
 
+from conftest import run_fresh
 from reviewdocs.documents import pdf
 from reviewdocs.documents.accessible import large_print
 from reviewdocs.documents.pdf import Converter
@@ -230,17 +230,29 @@ def test_an_invalid_docx_is_a_conversion_error_and_the_converter_carries_on(
     assert converter.convert(make_letter()).startswith(b"%PDF")
 
 
-def _starts_in_this_process() -> int:
+_ONE_CONVERTER_EACH = """
+import multiprocessing, sys
+from reviewdocs.documents import pdf
+
+def starts_in_this_process():
     return pdf.get_converter().starts
 
+assert pdf.get_converter() is pdf.get_converter()
+with open(sys.argv[1], "rb") as fh:
+    made = pdf.to_pdf(fh.read())
+print(made.startswith(b"%PDF"), pdf.get_converter().starts)
+# A batch worker forked from here must not write into this process's LibreOffice.
+with multiprocessing.get_context("fork").Pool(1) as pool:
+    print(pool.apply(starts_in_this_process))
+"""
 
-def test_each_process_has_one_converter_and_a_forked_worker_its_own() -> None:
-    assert pdf.get_converter() is pdf.get_converter()
-    assert pdf.to_pdf(make_letter()).startswith(b"%PDF")
-    assert pdf.get_converter().starts == 1
-    # A batch worker forked from here must not write into this process's LibreOffice.
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        assert pool.apply(_starts_in_this_process) == 0
+
+def test_each_process_has_one_converter_and_a_forked_worker_its_own(tmp_path: Path) -> None:
+    """Forked in a fresh interpreter (conftest.run_fresh): never from a process with threads."""
+    letter = tmp_path / "letter.docx"
+    letter.write_bytes(make_letter())
+    done = run_fresh(_ONE_CONVERTER_EACH, str(letter))
+    assert done.stdout.splitlines()[-2:] == ["True 1", "0"], done.stderr
 
 
 def _render_example(template: bytes) -> bytes:

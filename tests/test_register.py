@@ -14,6 +14,7 @@ from typing import Literal
 
 import pytest
 
+from conftest import run_fresh
 from reviewdocs.disclosure.register import SCHEMA_VERSION, Entry, Register, RegisterError
 
 
@@ -205,24 +206,37 @@ def test_an_unknown_synchronous_setting_is_refused(tmp_path: Path) -> None:
         Register(tmp_path / "r.sqlite", synchronous="OFF")  # type: ignore[arg-type]
 
 
-def _add_in_child(reg: Register, n: int) -> None:
-    reg.add(entry(review_id=f"child-{n}"))
+_FORKED_WRITERS = """
+import multiprocessing, sys
+from datetime import date
+from reviewdocs.disclosure.register import Entry, Register
+
+def entry(review_id):
+    return Entry(
+        review_id=review_id, document="review_record", version=1, recipient_id=None,
+        recipient_name=None, basis="subject", withheld=(), produced_on=date(2026, 11, 20),
+        variant="standard", fmt="docx", path=f"{review_id}/review_record.docx",
+        sha256="a" * 64, input_sha256="b" * 64, template_sha256="c" * 64,
+    )
+
+def add_in_child(reg, n):
+    reg.add(entry(f"child-{n}"))
+
+with Register(sys.argv[1]) as reg:
+    reg.add(entry("parent"))
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=add_in_child, args=(reg, n)) for n in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    reg.add(entry("parent-again"))
+    print([w.exitcode for w in workers], sorted(e.review_id for e in reg.entries()))
+"""
 
 
 def test_a_register_opened_before_fork_works_in_the_forked_worker(tmp_path: Path) -> None:
-    with Register(tmp_path / "r.sqlite") as reg:
-        reg.add(entry(review_id="parent"))
-        ctx = multiprocessing.get_context("fork")
-        workers = [ctx.Process(target=_add_in_child, args=(reg, n)) for n in range(2)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-        assert [w.exitcode for w in workers] == [0, 0]
-        reg.add(entry(review_id="parent-again"))
-        assert sorted(e.review_id for e in reg.entries()) == [
-            "child-0",
-            "child-1",
-            "parent",
-            "parent-again",
-        ]
+    done = run_fresh(_FORKED_WRITERS, str(tmp_path / "r.sqlite"))
+    assert done.stdout.splitlines()[-1:] == [
+        "[0, 0] ['child-0', 'child-1', 'parent', 'parent-again']"
+    ], done.stderr
