@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, run_fresh
 from reviewdocs.batch import run_batch, terminal_progress
 from reviewdocs.batch.report import REPORT_NAME, ReportRow
 from reviewdocs.disclosure.register import Register
@@ -817,10 +817,7 @@ def test_workers_are_forked_only_from_a_process_without_other_threads(
         "from reviewdocs.batch.pool import start_method; print(start_method())\n"
         "lock.release()"
     )
-    env = {k: v for k, v in os.environ.items() if k != "REVIEWDOCS_BATCH_START"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
-    )
+    done = run_fresh(code, timeout=60)
     assert done.stdout.strip().splitlines()[-1:] == [expected], done.stderr
 
 
@@ -831,17 +828,29 @@ def test_spawn_can_be_forced(monkeypatch: pytest.MonkeyPatch) -> None:
     assert start_method() == "spawn"
 
 
-def test_forked_and_spawned_workers_make_the_same_files(
-    tmp_path: Path, example_raw, monkeypatch: pytest.MonkeyPatch
-) -> None:
+_BATCH_WITH = """
+import os, sys
+from datetime import date
+from reviewdocs.batch import run_batch
+from reviewdocs.batch.pool import start_method
+
+os.environ["REVIEWDOCS_BATCH_START"] = sys.argv[3]
+used = start_method()
+result = run_batch(sys.argv[1], sys.argv[2], jobs=2, produced=date(2026, 11, 20))
+print(used, result.produced, result.failed)
+"""
+
+
+def test_forked_and_spawned_workers_make_the_same_files(tmp_path: Path, example_raw) -> None:
+    """Each way of starting workers runs in a fresh interpreter (conftest.run_fresh), so
+    the forked run really forks: this test process may hold threads by now."""
     src = _folder_of(tmp_path, example_raw, "CR-F", 6, width=1)
     (src / "bad.json").write_text("{", "utf-8")
     made = {}
     for method in ("fork", "spawn"):
-        monkeypatch.setenv("REVIEWDOCS_BATCH_START", method)
         out = tmp_path / method
-        result = run_batch(src, out, jobs=2, produced=ON)
-        assert (result.produced, result.failed) == (6, 1)
+        done = run_fresh(_BATCH_WITH, str(src), str(out), method)
+        assert done.stdout.splitlines()[-1:] == [f"{method} 6 1"], done.stderr
         made[method] = (_files(out), [(r["id"], r["status"]) for r in _report(out)])
     assert made["fork"] == made["spawn"]
 
@@ -900,15 +909,7 @@ def test_a_worker_that_dies_mid_group_fails_only_the_record_in_hand(
     out = tmp_path / "out"
     # The crash is planted in a fresh interpreter, which has no other thread, so its
     # workers are forked and inherit it (this test process may hold threads by now).
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("REVIEWDOCS_BATCH_START", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _CRASH_ON_LINE_12, str(source), str(out), ON.isoformat()],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_fresh(_CRASH_ON_LINE_12, str(source), str(out), ON.isoformat())
     assert done.stdout.splitlines()[-1:] == ["fork 29 1"], done.stderr
 
     rows = _report(out)
