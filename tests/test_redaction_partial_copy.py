@@ -94,3 +94,34 @@ def test_an_omitted_sections_money_amounts_go_from_every_section(tmp_path: Path)
     text = michaels_record(tmp_path, change)
     assert "312" not in text and "1045" not in text and "1,045" not in text
     assert "Visits extended; the budget of" in text
+
+
+# -- the outcome's reasons in a copy that withholds one (documents/reasons.py) -----------
+
+
+def test_a_copy_withholding_a_reason_does_not_give_the_rest_as_the_cause(
+    tmp_path: Path,
+) -> None:
+    # Michael's copy omits the budget sections: the budget is the reason the plan and
+    # the budget change, so "because not everyone involved is satisfied" would be false.
+    text = michaels_record(tmp_path, lambda raw: None)
+    assert (
+        "Reasons: The plan and the personal budget need to change. The review found that "
+        "not everyone involved is satisfied with the plan. Some of the reasons for this "
+        "outcome are not included in this copy.\n"
+    ) in text
+    assert "change because" not in text
+
+
+def test_a_copy_withholding_no_finding_keeps_its_reasons_as_the_cause(tmp_path: Path) -> None:
+    def change(raw: dict[str, Any]) -> None:
+        michael = raw["sharing"]["recipients"][3]
+        michael["omit_sections"] = []
+        michael["redact"] = ["subject.address"]
+
+    text = michaels_record(tmp_path, change)
+    assert (
+        "Reasons: The plan and the personal budget need to change because not everyone "
+        "involved is satisfied with the plan and the personal budget is no longer enough.\n"
+    ) in text
+    assert "not included in this copy" not in text
