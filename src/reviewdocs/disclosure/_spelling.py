@@ -40,7 +40,22 @@ STREET_WORDS: Final[dict[str, str]] = {
     "highway": "hwy", "boulevard": "blvd", "house": "ho", "apartment": "apt",
     "flat": "flt", "building": "bldg", "estate": "est", "north": "n", "south": "s",
     "east": "e", "west": "w", "upper": "upr", "lower": "lwr",
+    # Less common shortenings people type ("12 Linden Crt"): fail closed, take them too.
+    "crt": "ct", "str": "st", "avnu": "ave", "lne": "ln", "drv": "dr", "cls": "cl",
+    "grv": "gr", "sqr": "sq", "prk": "pk", "tce": "ter", "trce": "ter",
 }  # fmt: skip
+
+_DIGIT_LOOKALIKES: Final = str.maketrans("ilo", "110")
+"""Letters typed for digits inside a run of digits: "0I632 96I 370" is 01632 961 370."""
+
+
+def _as_digits(word: str) -> str:
+    """A word of digits with I, l or O among them, read as the digits they stand for
+    (fail closed: a word with any digit and only those letters is a number)."""
+    if any(c.isdigit() for c in word) and all(c.isdigit() or c in "ilo" for c in word):
+        return word.translate(_DIGIT_LOOKALIKES)
+    return word
+
 
 # Letters that look like Latin ones and that NFKD leaves alone: a name typed with a
 # Cyrillic "о" reads as the same name. Letters without a decomposition folded too.
@@ -201,6 +216,9 @@ def key_of(text: str) -> Key:
     key = Key("")
     chars: list[str] = []
     for word in _national(text, _words(text)):
+        digits = _as_digits(word.text)
+        if digits != word.text:
+            word.chars = list(digits)
         replaced = STREET_WORDS.get(word.text)
         if replaced is not None:
             # A street word and its abbreviation match whole, and go whole.
@@ -253,7 +271,7 @@ def spans(text: str, needles: Sequence[Needle]) -> list[tuple[int, int]]:
         # Most text holds nothing withheld: a plain string's key letters, found in one
         # pass, rule it out before the key is built with every character's place.
         letters = "".join(
-            STREET_WORDS.get(word, word) for word in _ASCII_WORD.findall(text.lower())
+            STREET_WORDS.get(word, _as_digits(word)) for word in _ASCII_WORD.findall(text.lower())
         )
         if not any(len(one.key) >= 2 and one.key in letters for one in needles):
             return []

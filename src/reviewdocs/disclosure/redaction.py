@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from reviewdocs import codes
 from reviewdocs.dates import long_date
+from reviewdocs.disclosure._derived import money, phone_parts, streets
 from reviewdocs.disclosure._spelling import Needle, needle, replace, spans
 from reviewdocs.errors import InputError
 
@@ -255,15 +256,19 @@ def withheld_patterns(
     places: set[str] = set()
     narrative = review.get("narrative") or {}
     for code in omit_sections:
-        texts.update(_texts(narrative.get(code)))
+        section = set(_texts(narrative.get(code)))
         for path in SECTION_DATA.get(code, ()):
             for parent, key in _locate(review, _normal_path(path)):
-                texts.update(_texts(parent[key]))
+                section.update(_texts(parent[key]))
+        texts.update(section)
+        texts.update(amount for text in section for amount in money(text))
     for path in _expand(redact_paths):
         parts = _normal_path(path)
         for parent, key in _locate(review, parts):
             texts.update(_texts(parent[key]))
             texts.update(_name_words(parent[key], parts))
+            texts.update(streets(parent[key], key))
+            texts.update(phone_parts(parent[key], key))
             places.update(_address_lines(parent[key], key))
     texts = {_INVISIBLE.sub("", t).strip() for t in texts if t}
     texts.discard("")

@@ -16,7 +16,7 @@ from reviewdocs.dates import long_date
 from reviewdocs.decision.findings import indicated_outcome
 from reviewdocs.decision.provisional import provisional_states
 from reviewdocs.documents import wording
-from reviewdocs.documents.record_findings import evidence, section_questions
+from reviewdocs.documents.record_findings import evidence, evidence_withheld, section_questions
 from reviewdocs.documents.steps import action_sentence
 from reviewdocs.documents.wording import Voice, cap, plan_name
 
@@ -148,14 +148,26 @@ def rationale_words(
                 else ""
             )
         )
-    elif bad:
-        what = (
-            "The plan and the personal budget need"
-            if outcome == "plan_and_budget_change"
-            else "The plan needs"
+    elif withheld and evidence_withheld(review.get("findings") or {}, required):
+        # A copy that withholds a finding must not give the findings it shows as the cause
+        # of the outcome: "need to change because not everyone is satisfied" would be false
+        # where the withheld budget finding is the reason (the bar: a document never states
+        # what its findings don't support). It states the outcome, what it shows, and that
+        # some reasons are not in the copy, without saying which.
+        return (
+            f"{_change_subject(outcome)} to change."
+            + (" The review found that " + wording.join_clauses(bad) + "." if bad else "")
+            + " Some of the reasons for this outcome are not included in this copy."
         )
-        return f"{what} to change because " + wording.join_clauses(bad) + "."
+    elif bad:
+        return f"{_change_subject(outcome)} to change because " + wording.join_clauses(bad) + "."
     return "The findings recorded in the review support this outcome."
+
+
+def _change_subject(outcome: str) -> str:
+    if outcome == "plan_and_budget_change":
+        return "The plan and the personal budget need"
+    return "The plan needs"
 
 
 def information_given(review: Mapping[str, Any], decided: Mapping[str, Any]) -> str:

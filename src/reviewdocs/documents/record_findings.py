@@ -4,8 +4,9 @@ evidence clauses an outcome rests on (003 "evidence based and robust")."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
+from reviewdocs.codes import ALWAYS_SECTIONS
 from reviewdocs.documents.wording import (
     ACHIEVED,
     NONE,
@@ -475,3 +476,23 @@ def evidence(
         ok = value == working
         out.append((ok, (good if ok else bad).format(p=voice.poss)))
     return out
+
+
+def evidence_withheld(f: Mapping[str, Any], required: Sequence[str]) -> bool:
+    """Whether a copy with information withheld lacks a finding an outcome may rest on:
+    a section 003 says must always be recorded is omitted, or one of its findings has
+    been emptied. The reasons that remain must then not be given as the whole cause."""
+    for section, path, _working, _good, _bad in _EVIDENCE:
+        if section not in ALWAYS_SECTIONS:
+            continue
+        if section not in required:
+            return True
+        if _get(f, *path) is None and path not in _MAY_BE_ABSENT:
+            return True
+    return False
+
+
+_MAY_BE_ABSENT: Final = frozenset({("risk", "cared_for_managed")})
+"""Findings of always-recorded sections the input may leave out (``intake/model.py``:
+risks to a person cared for only where there is one); every other is required, so an
+empty one in a copy has been withheld."""
