@@ -427,3 +427,76 @@ def test_an_envelope_made_after_a_refusal_was_reversed_may_go(
         register.add_refusal("CS-2", "karen", "Karen", "A risk concern.", dt.date(2026, 12, 1))
     result = send_folder(tmp_path, sleep=lambda _: None)
     assert result.held == 1 and len(notify.letters) == 1
+
+
+def _record(folder: Path, review_id: str, version: int) -> None:
+    """A review record of ``version`` in the register, as ``render``/``amend`` add it."""
+    with Register(folder / "register.sqlite") as register:
+        register.add(
+            Entry(
+                review_id=review_id,
+                document="review_record",
+                version=version,
+                recipient_id=None,
+                recipient_name=None,
+                basis="subject",
+                withheld=(),
+                produced_on=dt.date(2026, 12, 1),
+                variant="standard",
+                fmt="pdf",
+                path=f"{review_id}/review_record{'' if version == 1 else f'-v{version}'}.pdf",
+                sha256="0" * 64,
+                input_sha256="",
+                template_sha256="",
+            )
+        )
+
+
+def test_an_envelope_of_a_superseded_version_is_held_back(
+    tmp_path: Path, notify: FakeNotify, runner: CliRunner
+) -> None:
+    # post made version 1's envelopes; then amend made version 2 of the record.
+    _envelope(tmp_path, "CS-1")
+    _envelope(tmp_path, "CS-1", "karen-evans", basis="consent")
+    _record(tmp_path, "CS-1", 1)
+    _record(tmp_path, "CS-1", 2)
+    _envelope(tmp_path, "CR-2")  # another review, still at version 1: it goes
+    _record(tmp_path, "CR-2", 1)
+    result = runner.invoke(main, ["send", str(tmp_path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "CS-1/post-karen-evans.pdf: held back: it holds version 1 of the record, which "
+        "version 2 supersedes; run `reviewdocs post` again for karen-evans's envelope of "
+        "the current version. Never sent."
+    ) in result.output
+    assert "CS-1/post-subject.pdf: held back: it holds version 1" in result.output
+    assert "CR-2/post-subject.pdf: would send to" in result.output
+    assert "1 letter(s) would be sent; 2 held back; 0 failed." in result.output
+    assert send_folder(tmp_path, sleep=lambda _: None).sent == 1
+    assert [row[1] for row in _sent_rows(tmp_path)] == ["CR-2/post-subject.pdf"]
+
+
+def test_a_copy_held_back_since_post_is_not_sent(tmp_path: Path, notify: FakeNotify) -> None:
+    # The envelope was made on 1 December; the hold (a risk concern a manager must
+    # decide on) was recorded with an earlier date: the register's hold stands whatever
+    # the dates, until a manager issues the copy by name.
+    _envelope(tmp_path, "CS-1", "michael-evans", basis="consent")
+    _record(tmp_path, "CS-1", 1)
+    with Register(tmp_path / "register.sqlite") as register:
+        register.add_refusal(
+            "CS-1",
+            "michael-evans",
+            "Michael Evans",
+            "a manager must decide first",
+            dt.date(2026, 11, 1),
+            version=1,
+            hold=True,
+        )
+    for dry_run in (True, False):
+        result = send_folder(tmp_path, dry_run=dry_run, sleep=lambda _: None)
+        assert (result.sent, result.held) == (0, 1)
+        assert result.lines == [
+            "CS-1/post-michael-evans.pdf: held back: michael-evans's copy is held back "
+            "(a manager must decide first)."
+        ]
+    assert notify.requests == 0

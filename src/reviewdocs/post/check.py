@@ -16,10 +16,11 @@ outlive the command.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -107,7 +108,8 @@ def check_bytes(data: bytes, path: Path | None = None) -> list[Problem]:
                     "Notify takes A4 portrait (210 x 297 mm) only.",
                 )
             )
-    problems += [Problem(page, msg) for page, msg in _unembedded_fonts(data)]
+    with _quiet_pypdf():
+        problems += [Problem(page, msg) for page, msg in _unembedded_fonts(data)]
     with tempfile.TemporaryDirectory(prefix="reviewdocs-check-", dir=_memory_folder()) as tmp:
         source = Path(tmp) / "letter.pdf"
         if path is None:
@@ -136,14 +138,35 @@ def _page_sizes(data: bytes) -> list[tuple[float, float, int]] | None:
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        sizes = []
-        for page in reader.pages:
-            box = page.mediabox
-            sizes.append((float(box.width), float(box.height), int(page.get("/Rotate", 0) or 0)))
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(data))
+            sizes = []
+            for page in reader.pages:
+                box = page.mediabox
+                sizes.append(
+                    (float(box.width), float(box.height), int(page.get("/Rotate", 0) or 0))
+                )
         return sizes
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
         return None
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf's own log lines and warnings ("invalid pdf header", "EOF marker not found")
+    are not for the user: a file that is not a PDF gets our one clear message instead."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _unembedded_fonts(data: bytes) -> list[tuple[int, str]]:

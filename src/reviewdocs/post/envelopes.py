@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from reviewdocs.documents import grid
 from reviewdocs.errors import InputError, ReviewdocsError
-from reviewdocs.files import safe_id, sha256_bytes, write_atomic
+from reviewdocs.files import safe_id, sha256_bytes, sha256_file, write_atomic
 from reviewdocs.post.check import POSTCODE, Problem, check_bytes
 from reviewdocs.post.cover import CoverPage, cover_pdf
 
@@ -251,6 +251,7 @@ def _subject(
         basis="subject",
         withheld=(),
         font_pt=_font_pt(variants[0], font_size),
+        version=current.version if current is not None else 1,
         out_dir=out_dir,
         register=register,
         on=on,
@@ -337,6 +338,7 @@ def _recipients(
             basis=plan.basis,
             withheld=plan.withheld,
             font_pt=12,
+            version=current.version,
             out_dir=out_dir,
             register=register,
             on=on,
@@ -408,6 +410,29 @@ def _holds(contents: Sequence[tuple[_Part, int, int]]) -> list[str]:
     return holds
 
 
+def _never_overwrite(register: Any, path: Path, relpath: str, sha: str) -> None:
+    """Refuse to replace an envelope on disk that the register records as made, with
+    other bytes.
+
+    Spec 5 "The original is never overwritten": an envelope may have been printed or
+    sent already, so a re-run that would make different bytes under its name (a later
+    date, a changed input) writes nothing there and says so. The same bytes again are
+    written (and registered) as before, so a run can be repeated; a file the register
+    does not know, or no longer the register's bytes (damaged), was never the issued
+    one and is made again, as ``produce`` does for every document."""
+    if not path.is_file():
+        return
+    issued = register.entries_at(relpath)
+    if issued and issued[-1].sha256 != sha and sha256_file(path) == issued[-1].sha256:
+        last = issued[-1]
+        raise ReviewdocsError(
+            f"{relpath} was made on {last.produced_on.isoformat()} (version {last.version}) "
+            "and this one would differ. An envelope already made is never overwritten "
+            "(it may have been printed or sent): nothing was written under its name. "
+            "Post into a new folder, or amend the record to make a new version."
+        )
+
+
 def _envelopes(
     review: Mapping[str, Any],
     parts: Sequence[_Part],
@@ -420,6 +445,7 @@ def _envelopes(
     basis: str,
     withheld: Sequence[str],
     font_pt: float,
+    version: int,
     out_dir: Path,
     register: Any,
     on: date,
@@ -476,15 +502,19 @@ def _envelopes(
         writer.write(buffer)
         data = buffer.getvalue()
         suffix = f"-envelope-{number}-of-{len(packed)}" if len(packed) > 1 else ""
-        relpath = f"{safe_id(review_id)}/post-{safe_id(who)}{suffix}.pdf"
+        # The record's version names the envelope as it names the record (-v2 after an
+        # amendment): an envelope of version 1 may have been posted already.
+        tag = f"-v{version}" if version > 1 else ""
+        relpath = f"{safe_id(review_id)}/post-{safe_id(who)}{tag}{suffix}.pdf"
         path = out_dir / relpath
-        write_atomic(path, data)
         sha = sha256_bytes(data)
+        _never_overwrite(register, path, relpath, sha)
+        write_atomic(path, data)
         register.add(
             Entry(
                 review_id=review_id,
                 document=ENVELOPE,
-                version=1,
+                version=version,
                 recipient_id=recipient_id,
                 recipient_name=name,
                 basis=basis,

@@ -20,6 +20,7 @@ from reviewdocs.post.envelopes import PostResult, post_review
 class PostOutcome:
     results: list[PostResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    bad_inputs: int = 0
     pack_lines: list[str] = field(default_factory=list)
 
     @property
@@ -34,7 +35,7 @@ class PostOutcome:
         failing = sum(len(r.failed) for r in self.results)
         lines.append(
             f"{envelopes} envelope(s) for {len(self.results)} review(s); "
-            f"{failing} fail Notify's rules; {len(self.errors)} input(s) could not be posted."
+            f"{failing} fail Notify's rules; {self.bad_inputs} input(s) could not be posted."
         )
         return "\n".join(lines)
 
@@ -50,13 +51,28 @@ def post_inputs(
     check: bool = True,
 ) -> PostOutcome:
     from reviewdocs.disclosure.register import Register
+    from reviewdocs.files import make_private_dirs
 
     outcome = PostOutcome()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    # Envelopes hold personal data: a new output folder is its owner's only (0700).
+    make_private_dirs(out_dir)
+    elsewhere = [] if register_path else _parent_registers(out_dir)
     with Register(register_path or out_dir / "register.sqlite") as register:
         for source, review, input_sha256, error in _reviews(inputs):
             if error:
                 outcome.errors.append(error)
+                outcome.bad_inputs += 1
+                continue
+            other = _known_elsewhere(register, elsewhere, review["review"]["id"])
+            if other is not None:
+                outcome.errors.append(
+                    f"{source}: review {review['review']['id']} is not in {out_dir}'s register, "
+                    f"but {other} records its documents. Post into the folder that holds "
+                    f"them (--out {other.parent}), or give --register {other}: a new "
+                    "register here would post version 1 to everyone, without the review's "
+                    "amendments and held-back copies."
+                )
+                outcome.bad_inputs += 1
                 continue
             try:
                 result = post_review(
@@ -72,9 +88,11 @@ def post_inputs(
                 outcome.errors += [
                     line if line.startswith(source) else f"{source}: {line}" for line in err.lines()
                 ]
+                outcome.bad_inputs += 1
                 continue
             except OSError as err:
                 outcome.errors.append(f"{source}: {err.strerror or err}")
+                outcome.bad_inputs += 1
                 continue
             outcome.results.append(result)
     if pack:
@@ -84,6 +102,30 @@ def post_inputs(
         held = sum(len(r.failed) for r in outcome.results)
         outcome.pack_lines = write_pack(envelopes, out_dir, left_out=held)
     return outcome
+
+
+def _parent_registers(out_dir: Path) -> list[Path]:
+    """The registers in the folders above ``out_dir``, nearest first."""
+    return [
+        folder / "register.sqlite"
+        for folder in out_dir.resolve().parents
+        if (folder / "register.sqlite").is_file()
+    ]
+
+
+def _known_elsewhere(register: Any, elsewhere: Sequence[Path], review_id: str) -> Path | None:
+    """A register above the output folder that records the review when the output's own
+    register does not (``post --out out/post`` after ``share``/``amend --out out``):
+    posting from a fresh register would ignore the review's amendments and holds."""
+    from reviewdocs.disclosure.register import Register
+
+    if not elsewhere or register.entries(review_id) or register.refusals(review_id):
+        return None
+    for path in elsewhere:
+        with Register(path) as other:
+            if other.entries(review_id):
+                return path
+    return None
 
 
 def _reviews(inputs: Sequence[Path]) -> Iterator[tuple[str, Any, str, str]]:

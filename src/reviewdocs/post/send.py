@@ -69,6 +69,17 @@ class _Envelope:
     relpath: str
     sha256: str
     produced_on: date
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class _Current:
+    """The register's current state of each review, read again at send time: the
+    record's latest version, and the copies held back now (a manager's hold, an
+    amendment not to be circulated) with their reasons."""
+
+    versions: dict[str, int] = field(default_factory=dict)
+    holds: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def send_folder(
@@ -97,6 +108,13 @@ def send_folder(
         for r in register.refusals():
             key = (r.review_id, r.recipient_id)
             refused[key] = max(r.produced_on, refused.get(key, r.produced_on))
+        current = _Current()
+        for review_id in {e.review_id for e in entries if e.document == ENVELOPE}:
+            version = register.latest_version(review_id)
+            if version is not None:
+                current.versions[review_id] = version
+            for recipient_id, hold in register.holds(review_id).items():
+                current.holds[(review_id, recipient_id)] = hold.reason
     latest: dict[str, _Envelope] = {}
     for e in entries:
         if e.document == ENVELOPE:
@@ -108,6 +126,7 @@ def send_folder(
                 e.path,
                 e.sha256,
                 e.produced_on,
+                e.version,
             )
     result = SendResult(dry_run=dry_run)
     if not latest:
@@ -116,8 +135,34 @@ def send_folder(
     client = None if dry_run else _client()
     with SentLog(path) as log:
         for env in latest.values():
+            if _superseded(env, current, result):
+                continue
             _one(env, folder, refused, log, client, postage, result, sleep, resend=resend)
     return result
+
+
+def _superseded(env: _Envelope, current: _Current, result: SendResult) -> bool:
+    """Hold back (True) an envelope the register's current state no longer allows: one
+    made for an older version of the record than the latest (after an amendment, the
+    person and every recipient must get the new version, not the one it replaced), or
+    one for a recipient whose copy is held back now (003; a hold stands until a manager
+    issues them the record with ``share --recipient``), whatever ``post`` saw then."""
+    who = env.name or env.recipient_id or "the person"
+    hold = current.holds.get((env.review_id, env.recipient_id or ""))
+    if env.recipient_id and hold is not None:
+        result.held += 1
+        result.lines.append(f"{env.relpath}: held back: {who}'s copy is held back ({hold}).")
+        return True
+    latest = current.versions.get(env.review_id)
+    if latest is not None and env.version < latest:
+        result.held += 1
+        result.lines.append(
+            f"{env.relpath}: held back: it holds version {env.version} of the record, which "
+            f"version {latest} supersedes; run `reviewdocs post` again for {who}'s envelope "
+            "of the current version. Never sent."
+        )
+        return True
+    return False
 
 
 def _one(
