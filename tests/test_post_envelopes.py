@@ -25,7 +25,8 @@ from reviewdocs.disclosure.register import Register
 from reviewdocs.intake.read import load_review
 from reviewdocs.post.check import _words, address_lines, check_pdf
 from reviewdocs.post.cover import CoverPage, cover_pdf
-from reviewdocs.post.envelopes import Envelope, _Part, post_review, split, window_address
+from reviewdocs.post.envelopes import Envelope, post_review
+from reviewdocs.post.filling import Part, split, window_address
 from reviewdocs.post.pack import postcode_key, safe_cell, write_pack
 
 INPUTS = sorted(SAMPLES.glob("*.json")) + sorted(SAMPLES.glob("form-*.pdf"))
@@ -191,12 +192,12 @@ def test_an_address_that_cannot_go_in_the_window_is_refused_before_rendering() -
     ]
 
 
-def _parts(*counts: int) -> list[_Part]:
+def _parts(*counts: int) -> list[Part]:
     docs = ["outcome_letter", "telephone_follow_up_letter", "review_record"]
-    return [_Part(docs[i], list(range(n))) for i, n in enumerate(counts)]
+    return [Part(docs[i], list(range(n))) for i, n in enumerate(counts)]
 
 
-def _shape(envelopes: list[list[tuple[_Part, int, int]]]) -> list[list[tuple[str, int, int]]]:
+def _shape(envelopes: list[list[tuple[Part, int, int]]]) -> list[list[tuple[str, int, int]]]:
     return [[(p.document, a, b) for p, a, b in env] for env in envelopes]
 
 

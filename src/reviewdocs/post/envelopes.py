@@ -15,42 +15,28 @@ registered too (document ``post_envelope``), and checked against Notify's rules
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from reviewdocs.documents import grid
 from reviewdocs.errors import InputError, ReviewdocsError
 from reviewdocs.files import safe_id, sha256_bytes, sha256_file, write_atomic
-from reviewdocs.post.check import POSTCODE, Problem, check_bytes
+from reviewdocs.post.check import Problem, check_bytes
 from reviewdocs.post.cover import CoverPage, cover_pdf
+from reviewdocs.post.filling import (
+    LETTER_ORDER,
+    NAMES,
+    Part,
+    envelope_contents,
+    split,
+    window_address,
+)
 
 ENVELOPE: Final = "post_envelope"
 """The register's ``document`` for an envelope PDF."""
 SUBJECT: Final = "subject"
-
-_NAMES: Final = {
-    "review_information_letter": "the letter about your review",
-    "review_delay_letter": "the letter about a delay to your review",
-    "telephone_follow_up_letter": "the letter confirming our telephone conversation",
-    "outcome_letter": "the letter telling you the outcome of your review",
-    "amendment_decision_letter": "the letter about your request to change the record",
-    "sharing_cover_letter": "the covering letter",
-    "review_record": "the review record",
-}
-_LETTER_ORDER: Final = (
-    "outcome_letter",
-    "review_information_letter",
-    "review_delay_letter",
-    "telephone_follow_up_letter",
-    "sharing_cover_letter",
-    "amendment_decision_letter",
-    "review_record",
-)
-"""The order in the envelope: the main letter first, the record (an enclosure) last."""
 
 
 @dataclass(frozen=True)
@@ -97,40 +83,6 @@ class PostResult:
             lines += [f"    {p.line('')[2:]}" for p in env.problems]
         lines += [f"  held back: {reason}" for reason in self.held]
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class _Part:
-    document: str
-    pages: list[Any]
-
-
-def window_address(name: str, lines: Sequence[str], *, whose: str) -> tuple[str, ...]:
-    """The address as the window shows it, or ``InputError`` saying why it cannot go.
-
-    Notify's rules, checked before anything is rendered: 3 to 7 lines with the name,
-    a UK postcode last, no line starting with a character Notify refuses."""
-    full = tuple(line.strip() for line in (name, *lines) if line and line.strip())
-    problems = []
-    if not grid.ADDRESS_MIN_LINES <= len(full) <= grid.ADDRESS_MAX_LINES:
-        problems.append(
-            f"{whose} address has {len(full)} line(s) with the name; a window envelope "
-            f"takes {grid.ADDRESS_MIN_LINES} to {grid.ADDRESS_MAX_LINES}."
-        )
-    if not full or not POSTCODE.match(re.sub(r"\s+", " ", full[-1].upper())):
-        problems.append(
-            f"{whose} address does not end with a UK postcode "
-            f"({full[-1] if full else 'no address'!r}); add the postcode."
-        )
-    for line in full:
-        if line[:1] in grid.ADDRESS_BAD_FIRST_CHARACTERS:
-            problems.append(
-                f"{whose} address has a line starting with {line[0]!r} ({line!r}), which "
-                "Notify refuses; remove the character."
-            )
-    if problems:
-        raise InputError({"postal address": problems})
-    return full
 
 
 def post_review(
@@ -218,9 +170,9 @@ def _subject(
     decision = current.decision if current else None
     to = addressee(content)
     address = window_address(to["name"], to["address"].splitlines(), whose=f"{to['name']}'s")
-    parts: list[_Part] = []
+    parts: list[Part] = []
     variants = []
-    for document in sorted(docs, key=_LETTER_ORDER.index):
+    for document in sorted(docs, key=LETTER_ORDER.index):
         variant = variant_for(content, document)
         variants.append(variant)
         record = document == "review_record" and current is not None
@@ -239,7 +191,7 @@ def _subject(
             amendment=current.amendment if record else None,
             previous=current.previous if record else None,
         )
-        parts += [_Part(document, _pages(item.path.read_bytes())) for item in files]
+        parts += [Part(document, _pages(item.path.read_bytes())) for item in files]
     _envelopes(
         content,
         parts,
@@ -325,8 +277,8 @@ def _recipients(
             previous=current.previous,
             fmt="pdf",
         )
-        parts = [_Part(item.document, _pages(item.path.read_bytes())) for item in files]
-        parts.sort(key=lambda p: _LETTER_ORDER.index(p.document))
+        parts = [Part(item.document, _pages(item.path.read_bytes())) for item in files]
+        parts.sort(key=lambda p: LETTER_ORDER.index(p.document))
         _envelopes(
             current.review,
             parts,
@@ -360,56 +312,6 @@ def _pages(pdf: bytes) -> list[Any]:
     return list(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def split(
-    parts: Sequence[_Part], limit: int = grid.MAX_PAGES, *, cover_pages: int = 1
-) -> list[list[tuple[_Part, int, int]]]:
-    """The documents' pages in envelopes of at most ``limit`` pages.
-
-    One envelope when everything fits. Otherwise each envelope gives its first page (or
-    ``cover_pages``) to a cover letter; a document is kept whole in one envelope where it
-    fits in one, and split over envelopes, at page boundaries, only when it is longer
-    than an envelope.
-    Each item is (part, first page index, end page index)."""
-    total = sum(len(p.pages) for p in parts)
-    if total <= limit:
-        return [[(p, 0, len(p.pages)) for p in parts]]
-    room = limit - cover_pages
-    if room < 1:
-        raise ReviewdocsError(
-            f"The envelope cover letter takes {cover_pages} pages at this print size: "
-            "there is no room left for the letter in a 10-page envelope."
-        )
-    envelopes: list[list[tuple[_Part, int, int]]] = [[]]
-    used = 0
-    for part in parts:
-        start, count = 0, len(part.pages)
-        if used and used + count > room and count <= room:
-            envelopes.append([])
-            used = 0
-        while start < count:
-            take = min(room - used, count - start)
-            if take == 0:
-                envelopes.append([])
-                used = 0
-                continue
-            envelopes[-1].append((part, start, start + take))
-            used += take
-            start += take
-    return [e for e in envelopes if e]
-
-
-def _holds(contents: Sequence[tuple[_Part, int, int]]) -> list[str]:
-    """What one envelope of a split set holds, for its cover letter."""
-    holds = []
-    for part, start, end in contents:
-        whole, what = len(part.pages), _NAMES[part.document]
-        holds.append(
-            f"{what[0].upper()}{what[1:]}"
-            + (f", pages {start + 1} to {end} of {whole}" if end - start < whole else "")
-        )
-    return holds
-
-
 def _never_overwrite(register: Any, path: Path, relpath: str, sha: str) -> None:
     """Refuse to replace an envelope on disk that the register records as made, with
     other bytes.
@@ -435,7 +337,7 @@ def _never_overwrite(register: Any, path: Path, relpath: str, sha: str) -> None:
 
 def _envelopes(
     review: Mapping[str, Any],
-    parts: Sequence[_Part],
+    parts: Sequence[Part],
     *,
     who: str,
     recipient_id: str | None,
@@ -482,7 +384,7 @@ def _envelopes(
                     title=f"Envelope {number} of {len(packed)}",
                 )
             )
-            for number, holds in enumerate((_holds(c) for c in packed), start=1)
+            for number, holds in enumerate((envelope_contents(c) for c in packed), start=1)
         ]
         longest = max(len(c) for c in covers)
         if len(packed) == 1 or longest <= cover_pages:
@@ -493,7 +395,11 @@ def _envelopes(
         cover = covers[number - 1] if len(packed) > 1 else []
         for page in cover:
             writer.add_page(page)
-        holds = _holds(contents) if cover else [_NAMES[part.document] for part, _, _ in contents]
+        holds = (
+            envelope_contents(contents)
+            if cover
+            else [NAMES[part.document] for part, _, _ in contents]
+        )
         for part, start, end in contents:
             for page in part.pages[start:end]:
                 writer.add_page(page)
@@ -546,3 +452,6 @@ def _envelopes(
                 problems=tuple(check_bytes(data, path)) if check else (),
             )
         )
+
+
+__all__ = ["ENVELOPE", "Envelope", "Part", "PostResult", "post_review", "split", "window_address"]
