@@ -112,6 +112,10 @@ def test_share_shows_the_plan_and_makes_the_copies(app: Any) -> None:
     assert "Left out: Whether the personal budget is still enough;" in plan
     assert "subject.address" not in plan
     done = post(client, share_url, share_url).get_data(as_text=True)
+    # The banner is rendered, not shown as escaped markup.
+    assert "Share the record Done Copy made for the person Copy made for" in main_text(done)
+    assert "Copy made for Michael Evans" in main_text(done)
+    assert "govuk-notification-banner__heading" not in main_text(done)
     labels = [label for _, label in _links(done)]
     assert "Copy for Michael Evans: Review record, DOCX" in labels
     href = dict((label, h) for h, label in _links(done))[
