@@ -125,6 +125,46 @@ def test_share_shows_the_plan_and_makes_the_copies(app: Any) -> None:
     assert "Dot" in text or "Evans" in text
 
 
+def test_share_respects_a_copy_held_back_in_the_register(app: Any) -> None:
+    """An earlier decision (here a CLI amend into the same data folder held Michael Evans
+    back from version 2) is shown in the plan with its reason, and no copy is made."""
+    from datetime import date
+
+    from reviewdocs.disclosure.register import Register
+
+    reason = (
+        "a concern about risk is recorded, so the amended record is not sent "
+        "automatically; a manager must decide first (003)"
+    )
+    with Register(app.config["PATHS"]["register"]) as register:
+        register.add_refusal(
+            "CS-2026-1315",
+            "michael-evans",
+            "Michael Evans",
+            f"Version 2 not sent: held back: {reason}.",
+            date(2026, 11, 28),
+            version=2,
+            hold=True,
+        )
+    client = sign_in(app, "pat", "practitioner")
+    sample = SAMPLES / "10-joint-review-health-sharing.json"
+    upload_id = (
+        upload(client, "/reviews/upload", "r.json", sample.read_bytes())
+        .headers["Location"]
+        .split("/")[2]
+    )
+    share_url = f"/reviews/{upload_id}/share"
+    plan = main_text(client.get(share_url).get_data(as_text=True))
+    assert (
+        f"Michael Evans Held back Held back by an earlier decision: {reason}. "
+        "Producing the copies does not send it." in plan
+    )
+    done = main_text(post(client, share_url, share_url).get_data(as_text=True))
+    assert f"No copy for Michael Evans: held back ({reason})." in done
+    assert "Copy for Michael Evans" not in done
+    assert not list((app.config["PATHS"]["out"] / "CS-2026-1315").glob("*michael-evans*"))
+
+
 def test_batch_with_two_bad_rows_then_fixed(app: Any) -> None:
     client = sign_in(app, "ada", "admin")
     broken = letters_csv({2: {"review.document_date": "2026-13-45"}, 4: {"subject.name": ""}})
