@@ -199,6 +199,34 @@ def test_batch_with_two_bad_rows_then_fixed(app: Any) -> None:
     )
 
 
+def test_a_finished_batch_leaves_no_zombie_under_the_server(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner is the server's child: once it ends it is reaped, not left defunct."""
+    from reviewdocs.web import batchjob
+
+    started: list[int] = []
+    real_start = batchjob.start
+
+    def start(folder: Path) -> int:
+        started.append(real_start(folder))
+        return started[-1]
+
+    monkeypatch.setattr(batchjob, "start", start)
+    client = sign_in(app, "ada", "admin")
+    response = upload(client, "/batches/upload", "letters.csv", letters_csv())
+    batch_url = response.headers["Location"]
+    post(client, f"{batch_url}/start", batch_url)
+    assert "Produced 5" in main_text(_wait_for_result(client, batch_url))
+    (pid,) = started
+    proc = Path(f"/proc/{pid}/stat")
+    end = time.monotonic() + 30
+    while proc.exists() and time.monotonic() < end:
+        time.sleep(0.2)
+    state = proc.read_text().rsplit(")", 1)[1].split()[0] if proc.exists() else "gone"
+    assert state == "gone", f"runner {pid} is still there, state {state}"
+
+
 def _wait_for_result(client: Any, url: str, seconds: float = 120) -> str:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
