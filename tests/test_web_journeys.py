@@ -3,6 +3,7 @@ admin's batch, as a person would notice them (page text, the files they download
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -163,6 +164,20 @@ def test_share_respects_a_copy_held_back_in_the_register(app: Any) -> None:
     assert f"No copy for Michael Evans: held back ({reason})." in done
     assert "Copy for Michael Evans" not in done
     assert not list((app.config["PATHS"]["out"] / "CS-2026-1315").glob("*michael-evans*"))
+
+
+def test_a_stray_quote_is_labelled_by_its_column_on_the_check_page(app: Any) -> None:
+    client = sign_in(app, "ada", "admin")
+    lines = letters_csv().split(b"\r\n")
+    name = next(csv.reader([lines[2].decode()]))[20].encode()  # row 3's subject.name (U)
+    lines[2] = lines[2].replace(b"," + name + b",", b',"' + name + b" (known as Pat,", 1)
+    response = upload(client, "/batches/upload", "letters.csv", b"\r\n".join(lines))
+    text = main_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "The record as a whole" not in text
+    assert (
+        f"Row 3 Full name subject.name subject.name (column U): the cell's double quotes do not "
+        f"pair up: got '\"{name.decode()} (known as Pat'." in text
+    )
 
 
 def test_batch_with_two_bad_rows_then_fixed(app: Any) -> None:
