@@ -126,6 +126,18 @@ def test_share_shows_the_plan_and_makes_the_copies(app: Any) -> None:
     assert "Dot" in text or "Evans" in text
 
 
+def test_the_share_banner_keeps_a_name_as_text(app: Any) -> None:
+    """The banner's markup is the template's own: a recipient's name is escaped in it."""
+    raw = json.loads((SAMPLES / "10-joint-review-health-sharing.json").read_text("utf-8"))
+    raw["sharing"]["recipients"][1]["name"] = "Linden <b>Home</b> Care"
+    client = sign_in(app, "pat", "practitioner")
+    location = upload(client, "/reviews/upload", "r.json", json.dumps(raw).encode())
+    share_url = f"/reviews/{location.headers['Location'].split('/')[2]}/share"
+    done = post(client, share_url, share_url).get_data(as_text=True)
+    assert "Copy made for Linden &lt;b&gt;Home&lt;/b&gt; Care" in done
+    assert "<b>Home</b>" not in done
+
+
 def test_share_respects_a_copy_held_back_in_the_register(app: Any) -> None:
     """An earlier decision (here a CLI amend into the same data folder held Michael Evans
     back from version 2) is shown in the plan with its reason, and no copy is made."""
