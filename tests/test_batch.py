@@ -203,7 +203,10 @@ def _csv_with(tmp_path: Path, changes: dict[str, str]) -> Path:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"subject.has_capacity": "maybe"}, "subject.has_capacity: Not a valid boolean"),
+        (
+            {"subject.has_capacity": "maybe"},
+            "subject.has_capacity: Not a valid boolean: got 'maybe' in column AD",
+        ),
         ({"subject.name": "   "}, "subject.name:"),
         (
             {"review.delay.next_contact_by": "18/12/26"},

@@ -140,6 +140,8 @@ def test_a_stray_quote_costs_its_row_alone(tmp_path: Path) -> None:
 
     assert (result.produced, result.failed) == (9, 1)
     assert failed(out) == {"4": STRAY_QUOTE}
+    # The id is read from the row, before the stray quote: the report's id cell is filled.
+    assert {r["source"].rsplit(" ", 1)[-1]: r["id"] for r in report(out)}["4"] == ("XL-00002")
     assert [r["source"].rsplit(" ", 1)[-1] for r in report(out)] == [str(n) for n in range(2, 12)]
     letters = produced(out, rows[:2] + rows[3:])
     for row in rows[:2] + rows[3:]:
@@ -627,5 +629,48 @@ def test_a_refused_cell_is_reported_with_the_rows_other_problems(tmp_path: Path)
     assert run(write_csv(tmp_path / "letters.csv", rows), out).failed == 1
     assert failed(out) == {
         "2": "review.document_date: Not a date: use 31/12/2026 or 2026-12-31, got '12/11/26'.; "
-        "subject.has_capacity: Not a valid boolean."
+        "subject.has_capacity: Not a valid boolean: got 'maybe' in column AD; write TRUE or "
+        "FALSE (Yes/No and 1/0 are read too)."
     }
+
+
+def test_a_refused_choice_or_boolean_names_the_value_and_the_column(tmp_path: Path) -> None:
+    """Issue 13: row, column, value and the fix, not only "Must be one of: ..."."""
+    rows = people(
+        1,
+        **{
+            "review.review_type": "Fulll",
+            "subject.preferred_format": "big print",
+            "subject.has_capacity": "2",
+        },
+    )
+    out = tmp_path / "out"
+    assert run(write_csv(tmp_path / "letters.csv", rows), out).failed == 1
+    assert failed(out) == {
+        "2": "review.review_type: Must be one of: light_touch, full; got 'Fulll' in column C.; "
+        "subject.has_capacity: Not a valid boolean: got '2' in column AD; write TRUE or FALSE "
+        "(Yes/No and 1/0 are read too).; "
+        "subject.preferred_format: Must be one of: standard, large_print, easy_read, pdf; got "
+        "'big print' in column AC."
+    }
+
+
+def test_a_choice_in_another_case_or_spacing_and_yes_no_words_are_read_with_a_note(
+    tmp_path: Path,
+) -> None:
+    rows = people(
+        1,
+        **{
+            "review.review_type": "Light touch",
+            "subject.preferred_format": "Standard",
+            "subject.has_capacity": "1",
+        },
+    )
+    out = tmp_path / "out"
+    assert run(write_csv(tmp_path / "letters.csv", rows), out).failed == 0
+    [row] = report(out)
+    assert row["notes"] == (
+        "review.review_type: 'Light touch' read as 'light_touch'.; "
+        "subject.preferred_format: 'Standard' read as 'standard'.; "
+        "subject.has_capacity: '1' read as TRUE."
+    )

@@ -3,6 +3,7 @@ admin's batch, as a person would notice them (page text, the files they download
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -112,6 +113,10 @@ def test_share_shows_the_plan_and_makes_the_copies(app: Any) -> None:
     assert "Left out: Whether the personal budget is still enough;" in plan
     assert "subject.address" not in plan
     done = post(client, share_url, share_url).get_data(as_text=True)
+    # The banner is rendered, not shown as escaped markup.
+    assert "Share the record Done Copy made for the person Copy made for" in main_text(done)
+    assert "Copy made for Michael Evans" in main_text(done)
+    assert "govuk-notification-banner__heading" not in main_text(done)
     labels = [label for _, label in _links(done)]
     assert "Copy for Michael Evans: Review record, DOCX" in labels
     href = dict((label, h) for h, label in _links(done))[
@@ -119,6 +124,72 @@ def test_share_shows_the_plan_and_makes_the_copies(app: Any) -> None:
     ]
     text = _docx_text(client.get(href).data)
     assert "Dot" in text or "Evans" in text
+
+
+def test_the_share_banner_keeps_a_name_as_text(app: Any) -> None:
+    """The banner's markup is the template's own: a recipient's name is escaped in it."""
+    raw = json.loads((SAMPLES / "10-joint-review-health-sharing.json").read_text("utf-8"))
+    raw["sharing"]["recipients"][1]["name"] = "Linden <b>Home</b> Care"
+    client = sign_in(app, "pat", "practitioner")
+    location = upload(client, "/reviews/upload", "r.json", json.dumps(raw).encode())
+    share_url = f"/reviews/{location.headers['Location'].split('/')[2]}/share"
+    done = post(client, share_url, share_url).get_data(as_text=True)
+    assert "Copy made for Linden &lt;b&gt;Home&lt;/b&gt; Care" in done
+    assert "<b>Home</b>" not in done
+
+
+def test_share_respects_a_copy_held_back_in_the_register(app: Any) -> None:
+    """An earlier decision (here a CLI amend into the same data folder held Michael Evans
+    back from version 2) is shown in the plan with its reason, and no copy is made."""
+    from datetime import date
+
+    from reviewdocs.disclosure.register import Register
+
+    reason = (
+        "a concern about risk is recorded, so the amended record is not sent "
+        "automatically; a manager must decide first (003)"
+    )
+    with Register(app.config["PATHS"]["register"]) as register:
+        register.add_refusal(
+            "CS-2026-1315",
+            "michael-evans",
+            "Michael Evans",
+            f"Version 2 not sent: held back: {reason}.",
+            date(2026, 11, 28),
+            version=2,
+            hold=True,
+        )
+    client = sign_in(app, "pat", "practitioner")
+    sample = SAMPLES / "10-joint-review-health-sharing.json"
+    upload_id = (
+        upload(client, "/reviews/upload", "r.json", sample.read_bytes())
+        .headers["Location"]
+        .split("/")[2]
+    )
+    share_url = f"/reviews/{upload_id}/share"
+    plan = main_text(client.get(share_url).get_data(as_text=True))
+    assert (
+        f"Michael Evans Held back Held back by an earlier decision: {reason}. "
+        "Producing the copies does not send it." in plan
+    )
+    done = main_text(post(client, share_url, share_url).get_data(as_text=True))
+    assert f"No copy for Michael Evans: held back ({reason})." in done
+    assert "Copy for Michael Evans" not in done
+    assert not list((app.config["PATHS"]["out"] / "CS-2026-1315").glob("*michael-evans*"))
+
+
+def test_a_stray_quote_is_labelled_by_its_column_on_the_check_page(app: Any) -> None:
+    client = sign_in(app, "ada", "admin")
+    lines = letters_csv().split(b"\r\n")
+    name = next(csv.reader([lines[2].decode()]))[20].encode()  # row 3's subject.name (U)
+    lines[2] = lines[2].replace(b"," + name + b",", b',"' + name + b" (known as Pat,", 1)
+    response = upload(client, "/batches/upload", "letters.csv", b"\r\n".join(lines))
+    text = main_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "The record as a whole" not in text
+    assert (
+        f"Row 3 Full name subject.name subject.name (column U): the cell's double quotes do not "
+        f"pair up: got '\"{name.decode()} (known as Pat'." in text
+    )
 
 
 def test_batch_with_two_bad_rows_then_fixed(app: Any) -> None:
@@ -153,6 +224,34 @@ def test_batch_with_two_bad_rows_then_fixed(app: Any) -> None:
     assert "Margaret" in _docx_text(archive.read(letter)) or "Peggy" in _docx_text(
         archive.read(letter)
     )
+
+
+def test_a_finished_batch_leaves_no_zombie_under_the_server(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner is the server's child: once it ends it is reaped, not left defunct."""
+    from reviewdocs.web import batchjob
+
+    started: list[int] = []
+    real_start = batchjob.start
+
+    def start(folder: Path) -> int:
+        started.append(real_start(folder))
+        return started[-1]
+
+    monkeypatch.setattr(batchjob, "start", start)
+    client = sign_in(app, "ada", "admin")
+    response = upload(client, "/batches/upload", "letters.csv", letters_csv())
+    batch_url = response.headers["Location"]
+    post(client, f"{batch_url}/start", batch_url)
+    assert "Produced 5" in main_text(_wait_for_result(client, batch_url))
+    (pid,) = started
+    proc = Path(f"/proc/{pid}/stat")
+    end = time.monotonic() + 30
+    while proc.exists() and time.monotonic() < end:
+        time.sleep(0.2)
+    state = proc.read_text().rsplit(")", 1)[1].split()[0] if proc.exists() else "gone"
+    assert state == "gone", f"runner {pid} is still there, state {state}"
 
 
 def _wait_for_result(client: Any, url: str, seconds: float = 120) -> str:

@@ -388,3 +388,24 @@ def test_serve_says_how_to_install_the_frontend_when_it_is_missing(
     assert result.exit_code == 1
     assert "GOV.UK Frontend is not installed" in result.output
     assert "run `npm ci` in the reviewdocs folder (or `make install`)" in result.output
+
+
+def test_the_front_desk_database_and_its_logs_are_owner_only_whatever_the_umask(
+    tmp_path: Path,
+) -> None:
+    """Its -wal and -shm hold review ids and people's references: 0600 under umask 022."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        app = make_app(tmp_path / "data")
+        client = sign_in(app, "pat", "practitioner")
+        sample = SAMPLES / "01-carer-light-touch-no-change.json"
+        assert upload(client, "/reviews/upload", "r.json", sample.read_bytes()).status_code == 302
+        data = tmp_path / "data"
+        names = ["web.sqlite", "web.sqlite-wal", "web.sqlite-shm"]
+        modes = {n: stat.S_IMODE((data / n).stat().st_mode) for n in names}
+        assert modes == dict.fromkeys(names, 0o600)
+    finally:
+        os.umask(old)

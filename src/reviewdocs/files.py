@@ -166,6 +166,25 @@ def open_private(path: Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
         raise
 
 
+def private_database(path: Path) -> None:
+    """Make an SQLite database's file owner-only (0600) before SQLite opens it, its
+    folder 0700 if we create it, whatever the umask: SQLite gives the -wal and -shm
+    files the database's own mode, so they are owner-only too; any left from an
+    earlier, looser run are narrowed (the register's names and amendment texts, the
+    front desk's review ids and people)."""
+    path = Path(path)
+    make_private_dirs(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
+    try:
+        if os.fstat(fd).st_mode & 0o777 != PRIVATE_FILE:
+            os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(f"{path}{suffix}", PRIVATE_FILE)
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -78,7 +78,7 @@ class Worker:
         return dataclasses.replace(row, entries=tuple(self._written)) if self._written else row
 
     def _process(self, record: Record) -> ReportRow:
-        review_id = ""
+        review_id = record.review_id
         try:
             raw, input_sha256 = read_record(record)
             review_id = raw_id(raw)

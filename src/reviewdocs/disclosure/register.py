@@ -16,7 +16,6 @@ The schema is versioned with ``PRAGMA user_version`` and migrated on open.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -43,7 +42,7 @@ from reviewdocs.disclosure.rows import (
     iso,
 )
 from reviewdocs.errors import ReviewdocsError
-from reviewdocs.files import PRIVATE_FILE, make_private_dirs
+from reviewdocs.files import private_database
 
 __all__ = [
     "BASES",
@@ -124,7 +123,7 @@ class Register:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            _private_database(self.path)
+            private_database(self.path)
             conn = sqlite3.connect(self.path, timeout=self._timeout)
             # Autocommit mode: transactions are opened explicitly and kept short.
             conn.isolation_level = None
@@ -468,22 +467,6 @@ class Register:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _private_database(path: Path) -> None:
-    """Make the register's file owner-only (0600) before SQLite opens it, its folder
-    0700 if we create it: SQLite gives the -wal and -shm files the database's own mode,
-    so they are owner-only too (issue 12 finding 8: names and amendment texts)."""
-    make_private_dirs(path.parent)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE)
-    try:
-        if os.fstat(fd).st_mode & 0o777 != PRIVATE_FILE:
-            os.fchmod(fd, PRIVATE_FILE)
-    finally:
-        os.close(fd)
-    for suffix in ("-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(f"{path}{suffix}", PRIVATE_FILE)
 
 
 class Deferred:

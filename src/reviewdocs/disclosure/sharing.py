@@ -210,7 +210,7 @@ def _share(
         elif not recipients and plan.recipient_id in holders:
             result.already_had.append(plan)
         elif plan.recipient_id in holds:
-            result.held.append((plan, _hold_reason(holds[plan.recipient_id].reason)))
+            result.held.append((plan, hold_reason(holds[plan.recipient_id].reason)))
         else:
             result.produced += produce_copy(
                 content,
@@ -229,7 +229,7 @@ def _share(
     return result
 
 
-def _hold_reason(recorded: str) -> str:
+def hold_reason(recorded: str) -> str:
     """The words of a hold's reason ("Version 2 not sent: <reason>" -> "<reason>")."""
     reason = recorded.split(": ", 1)[-1] if recorded.startswith("Version ") else recorded
     return reason.removeprefix("held back: ").rstrip(".")

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, Final, Literal
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from reviewdocs.errors import InputError
 from reviewdocs.intake.fields import (
@@ -49,8 +49,8 @@ REVIEW_SUFFIXES: Final = (".json", ".pdf")
 JSONL_SUFFIXES: Final = (".jsonl", ".ndjson")
 CSV_SUFFIXES: Final = (".csv",)
 
-TRUE_WORDS: Final = ("yes", "true", "y")
-FALSE_WORDS: Final = ("no", "false", "n")
+TRUE_WORDS: Final = ("yes", "true", "y", "1")
+FALSE_WORDS: Final = ("no", "false", "n", "0")
 LIST_SEPARATOR: Final = "|"
 
 Kind = Literal["file", "json", "raw", "error"]
@@ -74,6 +74,11 @@ class Record:
     input_sha256: str = ""
     notes: tuple[str, ...] = ()
     problems: tuple[tuple[str, str], ...] = ()
+    review_id: str = ""
+    """An ``error`` record's id, when it can be read (a CSV row whose quotes do not
+    pair up after its id cell), for the report's id column."""
+    column: str = ""
+    """An ``error`` record's column (its input path), when the problem is in one."""
 
 
 def source_kind(source: Path) -> str:
@@ -226,7 +231,10 @@ def _csv_records(path: Path, columns: list[_Column], reader: Iterator[Row]) -> I
     for row in reader:
         where = f"{path} row {row.number}" + (" (continued)" if row.continued else "")
         if row.cells is None:
-            yield Record(where, "error", row.problem)
+            column = columns[row.column].name if 0 <= row.column < len(columns) else ""
+            yield Record(
+                where, "error", row.problem, review_id=_readable_id(columns, row), column=column
+            )
             continue
         cells = row.cells
         if not any(cell.strip() for cell in cells):
@@ -253,12 +261,22 @@ def _csv_records(path: Path, columns: list[_Column], reader: Iterator[Row]) -> I
         )
 
 
+def _readable_id(columns: list[_Column], row: Row) -> str:
+    """The review id of a broken row, when its cell was read before the stray quote."""
+    for number, column in enumerate(columns):
+        if column.path == ("review", "id") and number < len(row.readable):
+            return row.readable[number].strip()
+    return ""
+
+
 @dataclass(frozen=True)
 class _Column:
     path: tuple[str | int, ...]
     kind: str
     name: str = ""
     """The dotted path as messages name it: ``participants.0.name``."""
+    letters: str = ""
+    """The spreadsheet's column letters: ``U``."""
 
 
 def _columns(header: list[str], source: str) -> list[_Column]:
@@ -295,7 +313,7 @@ def _columns(header: list[str], source: str) -> list[_Column]:
                 "field; keep one."
             )
         seen.setdefault(parts, number)
-        columns.append(_Column(parts, kind or "text", name))
+        columns.append(_Column(parts, kind or "text", name, letters))
     if problems:
         raise InputError(problems, source=source)
     return columns
@@ -322,7 +340,7 @@ def row_to_raw(
         if not cell or cell.isspace():
             continue  # an empty cell is a missing field
         try:
-            value = _cell_value(cell, column.kind, column.name, notes)
+            value = _cell_value(cell, column, notes)
         except _Refused as refused:
             problems.append((column.name, str(refused)))
             continue
@@ -353,18 +371,16 @@ class _Refused(Exception):
     """A cell that cannot be read: its message names the value and the fix."""
 
 
-def _cell_value(cell: str, kind: str, name: str, notes: list[str]) -> Any:
+def _cell_value(cell: str, column: _Column, notes: list[str]) -> Any:
+    kind, name = column.kind, column.name
     text = cell.strip()
     if not text:
         return None
     _check_letters(text)
     if kind == "boolean":
-        word = text.lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        return text  # the schema names the field: "Not a valid boolean."
+        return _boolean(text, column, notes)
+    if kind == "choice":
+        return _choice(text, column, notes)
     if kind == "integer":
         return int(text) if text.isdigit() else text
     if kind in ("list", "lines"):
@@ -396,6 +412,43 @@ def _cell_value(cell: str, kind: str, name: str, notes: list[str]) -> Any:
             )
             return restored
     return text
+
+
+def _boolean(text: str, column: _Column, notes: list[str]) -> bool:
+    """TRUE/FALSE as Excel writes them, or yes/no, y/n in any case, or 1/0 (with a note:
+    a number read as a yes or no; the words say what they mean, and a note on every
+    yes/no cell would bury the notes that matter); anything else refused, naming the
+    value and the column (issue 13)."""
+    word = text.lower()
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        value = word in TRUE_WORDS
+        if word in ("1", "0"):
+            notes.append(f"{column.name}: {text!r} read as {'TRUE' if value else 'FALSE'}.")
+        return value
+    raise _Refused(
+        f"Not a valid boolean: got {shown(text)} in column {column.letters}; write TRUE or "
+        "FALSE (Yes/No and 1/0 are read too)."
+    )
+
+
+def _choice(text: str, column: _Column, notes: list[str]) -> str:
+    """One of a field's codes; typed in another case or with spaces or hyphens for the
+    underscores (``Full``, ``large print``) it is read as the code, with a note; anything
+    else refused, naming the value, the column and the codes."""
+    choices = field_choices()[_kind_path(column.path)]
+    if text in choices:
+        return text
+    code = re.sub(r"[\s_-]+", "_", text.lower())
+    if code in choices:
+        notes.append(f"{column.name}: {text!r} read as {code!r}.")
+        return code
+    raise _Refused(
+        f"Must be one of: {', '.join(choices)}; got {shown(text)} in column {column.letters}."
+    )
+
+
+def _kind_path(path: tuple[str | int, ...]) -> str:
+    return ".".join("#" if isinstance(p, int) else p for p in path)
 
 
 # Two or three characters that UTF-8 bytes become when read as Windows-1252: a lead
@@ -448,30 +501,58 @@ def field_kinds() -> dict[str, str]:
     from reviewdocs.intake.schemas import ReviewInputSchema
 
     kinds: dict[str, str] = {}
-    _walk(ReviewInputSchema(), "", kinds)
+    _walk(ReviewInputSchema(), "", kinds, {})
     return kinds
 
 
-def _walk(schema: Schema, prefix: str, kinds: dict[str, str]) -> None:
+@cache
+def field_choices() -> dict[str, tuple[str, ...]]:
+    """The codes of every ``choice`` input path (list items as ``#``)."""
+    from reviewdocs.intake.schemas import ReviewInputSchema
+
+    choices: dict[str, tuple[str, ...]] = {}
+    _walk(ReviewInputSchema(), "", {}, choices)
+    return choices
+
+
+def _walk(
+    schema: Schema, prefix: str, kinds: dict[str, str], choices: dict[str, tuple[str, ...]]
+) -> None:
     for name, field in schema.fields.items():
         path = f"{prefix}{name}"
         if isinstance(field, fields.Nested):
-            _walk(field.schema, path + ".", kinds)
+            _walk(field.schema, path + ".", kinds, choices)
         elif isinstance(field, Address):
             kinds[path] = "lines"
         elif isinstance(field, fields.List):
             inner = field.inner
             if isinstance(inner, fields.Nested):
-                _walk(inner.schema, path + ".#.", kinds)
+                _walk(inner.schema, path + ".#.", kinds, choices)
             else:
                 kinds[path] = "list"
         else:
             kinds[path] = _leaf_kind(field)
+            if kinds[path] == "choice":
+                choices[path] = _codes(field)
+
+
+def _codes(field: fields.Field) -> tuple[str, ...]:
+    checks = field.validators
+    return next(
+        tuple(str(c) for c in check.choices)
+        for check in checks
+        if isinstance(check, validate.OneOf)
+    )
 
 
 def _leaf_kind(field: fields.Field) -> str:
     if isinstance(field, fields.Boolean):
         return "boolean"
+    if isinstance(field, fields.String) and any(
+        isinstance(check, validate.OneOf) and all(isinstance(c, str) for c in check.choices)
+        for check in field.validators
+    ):
+        return "choice"
     if isinstance(field, fields.Integer):
         return "integer"
     if isinstance(field, fields.Date):

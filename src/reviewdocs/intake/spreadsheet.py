@@ -110,6 +110,10 @@ class Row:
     problem: str = ""
     continued: bool = False
     """A line left over from a broken row (``number``), reported but not read as a row."""
+    readable: tuple[str, ...] = ()
+    """A broken row's cells before the one whose quotes do not pair up (its id, say)."""
+    column: int = -1
+    """A broken row's column the problem is in (from 0), or -1 if no one column."""
 
 
 class _Lines:
@@ -163,9 +167,21 @@ def rows(path: Path, fmt: CsvFormat, names: list[str] | None = None) -> Iterator
                 # The row is its first line; the lines its quote took are read again.
                 lines.put_back(taken[1:])
                 broken = number
-                yield Row(number, None, _broken(taken[0], fmt.delimiter, names or [], error))
+                problem, column = _broken(taken[0], fmt.delimiter, names or [], error)
+                readable = _readable(taken[0], fmt.delimiter)
+                yield Row(number, None, problem, readable=readable, column=column)
                 continue
             yield Row(number, cells)
+
+
+def _readable(line: str, delimiter: str) -> tuple[str, ...]:
+    """The cells of a broken row's first line before the last one (which took in the
+    rest of the line from its stray quote): read leniently, for its id only."""
+    try:
+        cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter, strict=False), [])
+    except csv.Error:  # a cell over the field limit: no id read, the error says why
+        return ()
+    return tuple(cells[:-1])
 
 
 def _misshapen(cells: list[str], names: list[str] | None) -> bool:
@@ -197,9 +213,9 @@ def _swallowed_rows(
     return width >= 4 and any(line.count(fmt.delimiter) >= width - 1 for line in taken[1:])
 
 
-def _broken(line: str, delimiter: str, names: list[str], error: str) -> str:
+def _broken(line: str, delimiter: str, names: list[str], error: str) -> tuple[str, int]:
     """What is wrong with a row whose quotes do not pair up, naming its column and value
-    (the cell as typed, up to the next delimiter)."""
+    (the cell as typed, up to the next delimiter); and that column (-1 if none)."""
     text = line.rstrip("\r\n")
     column, start = 0, 0
     while start <= len(text):
@@ -212,20 +228,20 @@ def _broken(line: str, delimiter: str, names: list[str], error: str) -> str:
                     f"{column_name(names, column)}: the cell's double quotes do not pair up: "
                     f"got {shown(text[start:stop])}. Delete the stray quote, or type it twice "
                     '("") to keep it; the rows after this one were read on their own.'
-                )
+                ), column
             stop = end + 1
         if stop - start > CELL_LIMIT:
-            return too_long(names, column, text[start:stop])
+            return too_long(names, column, text[start:stop]), column
         column, start = column + 1, stop + 1
     if "field larger" in error:
         return (
             f"A cell of this row is longer than {CELL_LIMIT:,} characters (the longest text "
             "a review takes is 20,000): is a double quote missing its pair?"
-        )
+        ), -1
     return (
         f"The row's double quotes do not pair up ({error or 'a cell took in other rows'}): "
         "check its quotes; the rows after this one were read on their own."
-    )
+    ), -1
 
 
 def _closing_quote(text: str, start: int) -> int:

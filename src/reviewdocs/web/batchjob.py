@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any, Final
@@ -45,10 +46,18 @@ def start(folder: Path) -> int:
     finally:
         os.close(log)
     _children[process.pid] = process
+    # Reap it when it ends: a finished runner the server never waits for stays a
+    # zombie ("[python] <defunct>") for the server's lifetime. A thread, not a fork.
+    threading.Thread(target=_reap, args=(process,), name="batch-reaper", daemon=True).start()
     return process.pid
 
 
 _children: dict[int, subprocess.Popen[bytes]] = {}
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    process.wait()
+    _children.pop(process.pid, None)
 
 
 def running(pid: int, folder: Path) -> bool:
@@ -57,7 +66,7 @@ def running(pid: int, folder: Path) -> bool:
     if child is not None:
         if child.poll() is None:
             return True
-        del _children[pid]
+        _children.pop(pid, None)
         return False
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")

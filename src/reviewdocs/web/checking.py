@@ -89,7 +89,8 @@ def check_source(source: Path, documents: list[str] | None = None) -> SourceChec
         where = _where(record.source, prefix)
         try:
             if record.kind == "error":
-                raise InputError(str(record.payload))
+                # Labelled by its column when it is in one (a cell's stray quote).
+                raise InputError({record.column or "_schema": [str(record.payload)]})
             if record.kind == "raw":
                 raw = record.payload
             elif record.kind == "json":

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
+from reviewdocs.files import private_database
 from reviewdocs.web.records import Batch, FileRow, Upload, User
 
 ROLES: Final = ("practitioner", "admin", "manager")
@@ -156,10 +157,12 @@ class Store:
         self.data_dir = private_folder(Path(data_dir))
         self.path = self.data_dir / DB_NAME
         self._local = threading.local()
+        # Owner-only before SQLite opens it, so the -wal and -shm it makes (review ids,
+        # people) take the database's 0600 whatever the umask.
+        private_database(self.path)
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")  # kept in the file: set once
             db.executescript(_SCHEMA)
-        os.chmod(self.path, 0o600)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:

@@ -181,7 +181,7 @@ def documents(upload_id: str) -> str | Response:
 def share(upload_id: str) -> str | Response:
     from reviewdocs.decision.rules import decide
     from reviewdocs.disclosure.production import is_planned
-    from reviewdocs.disclosure.sharing import plan_sharing
+    from reviewdocs.disclosure.sharing import hold_reason, plan_sharing
     from reviewdocs.disclosure.sharing import share as share_review
 
     upload = own_upload(upload_id)
@@ -204,12 +204,19 @@ def share(upload_id: str) -> str | Response:
         )
     plans = plan_sharing(review, decide(review))
     withheld = {p.recipient_id: withheld_words(p.withheld, review["subject"]) for p in plans}
+    # Copies held back by an earlier decision (an amendment not to be circulated, a
+    # risk concern a manager must decide on): ``share`` leaves them out, so the plan
+    # says so, and why (003 "Concerns about a request").
+    with _register() as register:
+        holds = register.holds(upload.review_id)
+    held = {rid: hold_reason(hold.reason) for rid, hold in holds.items()}
     copies = [f for f in store().files_of_upload(upload_id) if f.label.startswith(COPY)]
     return page(
         "reviews/share.html",
         upload=upload,
         plans=plans,
         withheld=withheld,
+        held=held,
         result=result,
         copies=copies,
     )
