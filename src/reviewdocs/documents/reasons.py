@@ -101,6 +101,23 @@ def outcome_words(
     }
 
 
+def outcome_in_the_records_words(
+    review: Mapping[str, Any], decided: Mapping[str, Any], voice: Voice | None = None
+) -> str:
+    """The outcome as the record words it, in one line (the ``decide`` command and the web
+    decision page): its reasons from the findings, and, while it is provisional, what
+    happens now and what is still to be decided (never a final outcome for a paused review,
+    one waiting for an advocate or a manager, or an escalation)."""
+    voice = voice or wording.voice_for(review["subject"], direct=False)
+    words = outcome_words(review, decided, voice)
+    if words["provisional"]:
+        return " ".join(
+            [words["headline"], *words["now"], "Still to be decided:", *words["to_decide"]]
+        )
+    first = f"{words['number']}. {words['text']}"
+    return " ".join(part for part in (first, words["reassessment"], words["differs"]) if part)
+
+
 def rationale_words(
     review: Mapping[str, Any],
     decided: Mapping[str, Any],
