@@ -129,6 +129,8 @@ def problems(review: dict[str, Any], decision: dict[str, Any], text: str) -> lis
         year_on = long_date(add_months(review["review"]["date"], 12))
         if year_on in text:
             found.append(f"prints the 12-month date {year_on} while provisional")
+        if "agree with the outcome" in lower:
+            found.append("asks whether people agree with an outcome that does not exist yet")
         if "no final outcome yet" not in lower and "not decided yet" not in lower:
             found.append("does not say the outcome is not final")
     if decision["next_review_by"] is None and "the next review will take place by" in lower:
