@@ -254,3 +254,37 @@ def test_the_checker_finds_needs_said_to_change_when_they_did_not() -> None:
         "says needs have changed, but needs.changed is false",
         "says '{p} needs have changed', but needs.changed is False",
     ]
+
+
+def test_a_next_review_date_already_past_is_never_promised() -> None:
+    """Sample 13 was reviewed in February 2024, so its 12-month review fell due on
+    28 February 2025: documents dated December 2026 say it is overdue and will be arranged,
+    never "will take place by" a date gone by, and the practitioner is warned."""
+    review = validate_review(
+        json.loads((SAMPLES / "13-carer-practitioner-outcome-differs.json").read_text("utf-8"))
+    )
+    decision = decide(review)
+    assert decision["next_review_by"] == "2025-02-28"
+    on = dt.date(2026, 12, 2)
+    for document, variant in DOCUMENTS:
+        if document == "telephone_follow_up_letter":
+            continue
+        data = render_document(review, decision, document, variant=variant, produced=on).data
+        text = "\n".join(t for _style, t in paragraphs(data))
+        assert "28 February 2025" not in text or "is overdue" in text, (document, variant)
+        assert "will take place by 28 February 2025" not in text
+        assert "next review will be by 28 February 2025" not in text
+        if variant == "easy_read":
+            assert "next review is late. We will get in touch to arrange it soon." in text
+        else:
+            assert (
+                "The next review was due by 28 February 2025 and is overdue: we will contact"
+                in text
+            )
+    from reviewdocs.decision.rules import warnings_for
+
+    assert (
+        "The next review date 28 February 2025 is before the documents' date 2 December 2026: "
+        "the review is overdue. The documents say so and that it will be arranged; arrange it "
+        "now."
+    ) in warnings_for(review, decision, on)

@@ -365,13 +365,22 @@ def _lower(sentence: str) -> str:
 
 
 def next_review(
-    review: Mapping[str, Any], decided: Mapping[str, Any], voice: Voice
+    review: Mapping[str, Any],
+    decided: Mapping[str, Any],
+    voice: Voice,
+    produced: dt.date | None = None,
 ) -> dict[str, Any]:
     """The next review date, or why there is none yet (003 item 11 "the proposed
-    timeframe for the next review")."""
+    timeframe for the next review"). A date already past on the documents' date
+    (``produced``) is never promised: the review is overdue and will be arranged."""
     when = decided.get("next_review_by")
     monitoring = (review.get("decision") or {}).get("monitoring_review_by")
-    if when:
+    if when and is_overdue(when, produced):
+        text = (
+            f"The next review was due by {long_date(when)} and is overdue: we will contact "
+            f"{voice.obj} to arrange it as soon as possible."
+        )
+    elif when:
         text = f"The next review will take place by {long_date(when)}."
     elif _provisional(review, decided):
         text = "There is no date for the next review yet: it will be set with the final outcome."
@@ -389,6 +398,14 @@ def next_review(
         text += f" We will check how things are going by {long_date(monitoring)}."
     date = dt.date.fromisoformat(when) if isinstance(when, str) else when
     return {"date": date, "text": text.strip()}
+
+
+def is_overdue(when: Any, produced: dt.date | None) -> bool:
+    """Whether the next review date ``when`` (a date or ISO text) is before ``produced``."""
+    if not when or produced is None:
+        return False
+    day = dt.date.fromisoformat(when) if isinstance(when, str) else when
+    return bool(day < produced)
 
 
 def own_words(
