@@ -288,3 +288,21 @@ def test_a_next_review_date_already_past_is_never_promised() -> None:
         "the review is overdue. The documents say so and that it will be arranged; arrange it "
         "now."
     ) in warnings_for(review, decision, on)
+
+
+def test_a_monitoring_check_already_past_is_never_promised() -> None:
+    """A short-term change's monitoring check (sample 02) agreed for a date gone by on the
+    documents' date is said to be overdue, like the next review itself."""
+    raw = json.loads((SAMPLES / "02-carer-short-term-change.json").read_text("utf-8"))
+    raw["decision"]["next_review_by"] = "2026-11-20"
+    review = validate_review(raw)
+    decision = decide(review)
+    data = render_document(
+        review, decision, "review_record", variant="standard", produced=dt.date(2026, 12, 5)
+    ).data
+    text = "\n".join(t for _style, t in paragraphs(data))
+    assert "We will check how things are going by 1 December 2026" not in text
+    assert (
+        "The check on how things are going was due by 1 December 2026 and is overdue: we "
+        "will arrange it as soon as possible." in text
+    )

@@ -395,7 +395,12 @@ def next_review(
     else:
         text = ""
     if monitoring and not (when and str(monitoring) == str(when)):
-        text += f" We will check how things are going by {long_date(monitoring)}."
+        text += (
+            f" The check on how things are going was due by {long_date(monitoring)} and is "
+            "overdue: we will arrange it as soon as possible."
+            if is_overdue(monitoring, produced)
+            else f" We will check how things are going by {long_date(monitoring)}."
+        )
     date = dt.date.fromisoformat(when) if isinstance(when, str) else when
     return {"date": date, "text": text.strip()}
 
