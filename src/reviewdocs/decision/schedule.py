@@ -136,8 +136,8 @@ def overdue_warning(next_by: Any, on: Any) -> str | None:
     """A next review date already past on the documents' date (a record written up late, or
     a review held long ago). The documents must not promise a date that has gone by: they say
     the review is overdue and will be arranged (002 "the statutory guidance does expect the
-    Local Authority to endeavour to carry out a ... review" by then), and the practitioner is
-    told to arrange it."""
+    Local Authority to endeavour to carry out a Care and Support Plan review as follows"),
+    and the practitioner is told to arrange it."""
     if isinstance(next_by, str):
         next_by = dt.date.fromisoformat(next_by)
     if not isinstance(next_by, dt.date) or not isinstance(on, dt.date) or next_by >= on:
