@@ -121,8 +121,8 @@ def _views(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
 def _agrees(f: Any, v: Voice, x: Mapping[str, Any]) -> Question:
     """The person's agreement. While the record is provisional there is no outcome to agree
     with (the bar: never present a provisional state as final), so the question is about
-    what happens now, as the record's "regard" section words it (003 "you must give regard
-    to ... The views of the carer")."""
+    what happens now, as the record's "regard" section words it (003 "When determining the
+    outcome of the review you must give regard to")."""
     what = "what happens now" if x.get("provisional") else "the outcome"
     return (
         f"Does {v.obj} agree with {what}?",
