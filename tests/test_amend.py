@@ -462,3 +462,34 @@ def test_who_asked_is_checked_against_the_review(
     assert len(result.warnings) == len(expected)
     for warning, words in zip(result.warnings, expected, strict=True):
         assert words in warning
+
+
+def test_an_amendment_cannot_write_a_final_outcome_into_a_provisional_record(
+    tmp_path: Path,
+) -> None:
+    """The bar: never present a provisional state as final. Sample 07 is paused for
+    safeguarding; an accepted request writing "No change is needed" into its outcome and
+    next steps is refused by path, and nothing is stored or written."""
+    paused = load_review(ROOT / "samples" / "07-carer-safeguarding-pause.json")
+    reg = Register(tmp_path / "register.sqlite")
+    try:
+        share(paused, tmp_path, register=reg, produced=date(2026, 12, 2))
+        folder = tmp_path / paused["review"]["id"]
+        before = {p.name: sha256_file(p) for p in sorted(folder.iterdir())}
+        final = request(
+            date="2026-11-20",
+            sections={
+                "outcome_and_next_steps": "No change is needed. The next review is in 12 months."
+            },
+        )
+        with pytest.raises(InputError) as caught:
+            amend(paused, final, tmp_path, register=reg, produced=date(2026, 12, 2))
+        (message,) = caught.value.errors["sections.outcome_and_next_steps"]
+        assert message.startswith("The record is provisional (the review is paused while")
+        assert "so it has no final outcome yet: an amendment cannot write one into it." in message
+        after = {p.name: sha256_file(p) for p in sorted(folder.iterdir())}
+        assert after == before
+        assert reg.amendments(paused["review"]["id"]) == []
+        assert reg.latest_version(paused["review"]["id"]) == 1
+    finally:
+        reg.close()

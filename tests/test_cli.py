@@ -228,3 +228,21 @@ def test_a_refused_share_leaves_no_files_behind(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 1
     assert "nobody" in result.output
     assert not out.exists()
+
+
+def test_decide_prints_the_outcome_in_the_records_own_words(runner: CliRunner) -> None:
+    """003's Julie example: the record words outcome 3 as a proportionate reassessment, and
+    ``decide`` must say the same, not the bare "support plan and budget need to change"."""
+    result = runner.invoke(main, ["decide", str(SAMPLES / "03-julie-and-peter-reassessment.json")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Outcome: 3. A proportionate reassessment of Julie's needs will establish what has "
+        "changed, and what support and personal budget are needed." in result.output
+    )
+    assert "The support plan and the personal budget need to change" not in result.output
+    paused = runner.invoke(main, ["decide", str(SAMPLES / "07-carer-safeguarding-pause.json")])
+    assert (
+        "Outcome: provisional, not final (see warnings). There is no final outcome yet. "
+        "The review is paused while the safeguarding process takes place" in paused.output
+    )
+    assert "Outcome: 2." not in paused.output

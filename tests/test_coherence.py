@@ -129,6 +129,8 @@ def problems(review: dict[str, Any], decision: dict[str, Any], text: str) -> lis
         year_on = long_date(add_months(review["review"]["date"], 12))
         if year_on in text:
             found.append(f"prints the 12-month date {year_on} while provisional")
+        if "agree with the outcome" in lower:
+            found.append("asks whether people agree with an outcome that does not exist yet")
         if "no final outcome yet" not in lower and "not decided yet" not in lower:
             found.append("does not say the outcome is not final")
     if decision["next_review_by"] is None and "the next review will take place by" in lower:
@@ -252,3 +254,55 @@ def test_the_checker_finds_needs_said_to_change_when_they_did_not() -> None:
         "says needs have changed, but needs.changed is false",
         "says '{p} needs have changed', but needs.changed is False",
     ]
+
+
+def test_a_next_review_date_already_past_is_never_promised() -> None:
+    """Sample 13 was reviewed in February 2024, so its 12-month review fell due on
+    28 February 2025: documents dated December 2026 say it is overdue and will be arranged,
+    never "will take place by" a date gone by, and the practitioner is warned."""
+    review = validate_review(
+        json.loads((SAMPLES / "13-carer-practitioner-outcome-differs.json").read_text("utf-8"))
+    )
+    decision = decide(review)
+    assert decision["next_review_by"] == "2025-02-28"
+    on = dt.date(2026, 12, 2)
+    for document, variant in DOCUMENTS:
+        if document == "telephone_follow_up_letter":
+            continue
+        data = render_document(review, decision, document, variant=variant, produced=on).data
+        text = "\n".join(t for _style, t in paragraphs(data))
+        assert "28 February 2025" not in text or "is overdue" in text, (document, variant)
+        assert "will take place by 28 February 2025" not in text
+        assert "next review will be by 28 February 2025" not in text
+        if variant == "easy_read":
+            assert "next review is late. We will get in touch to arrange it soon." in text
+        else:
+            assert (
+                "The next review was due by 28 February 2025 and is overdue: we will contact"
+                in text
+            )
+    from reviewdocs.decision.rules import warnings_for
+
+    assert (
+        "The next review date 28 February 2025 is before the documents' date 2 December 2026: "
+        "the review is overdue. The documents say so and that it will be arranged; arrange it "
+        "now."
+    ) in warnings_for(review, decision, on)
+
+
+def test_a_monitoring_check_already_past_is_never_promised() -> None:
+    """A short-term change's monitoring check (sample 02) agreed for a date gone by on the
+    documents' date is said to be overdue, like the next review itself."""
+    raw = json.loads((SAMPLES / "02-carer-short-term-change.json").read_text("utf-8"))
+    raw["decision"]["next_review_by"] = "2026-11-20"
+    review = validate_review(raw)
+    decision = decide(review)
+    data = render_document(
+        review, decision, "review_record", variant="standard", produced=dt.date(2026, 12, 5)
+    ).data
+    text = "\n".join(t for _style, t in paragraphs(data))
+    assert "We will check how things are going by 1 December 2026" not in text
+    assert (
+        "The check on how things are going was due by 1 December 2026 and is overdue: we "
+        "will arrange it as soon as possible." in text
+    )

@@ -1286,3 +1286,15 @@ def test_validate_names_a_missing_rationale(
     result = runner.invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     assert "decision.rationale: Required because decision.outcome (plan_change)" in result.output
+
+
+def test_a_recorded_pause_is_provisional_whoever_the_concern_is_about() -> None:
+    """000 "Safeguarding and Deprivation of Liberty", the protective reading: a carer's review
+    paused with interim support stays paused when the concern is not about the carer; it must
+    not print outcome 2 with a next review date beside "The review is paused"."""
+    raw = json.loads((SAMPLES / "07-carer-safeguarding-pause.json").read_text(encoding="utf-8"))
+    raw["findings"]["safeguarding"]["concern_about_subject"] = False
+    review = validate_review(raw)
+    result = decide(review)
+    assert result["next_review_by"] is None
+    assert any("The review is paused while a safeguarding enquiry" in w for w in result["warnings"])

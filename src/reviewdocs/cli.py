@@ -198,7 +198,7 @@ def decide(input_path: Path, as_json: bool) -> None:
     from reviewdocs.decision.provisional import provisional_states
     from reviewdocs.decision.rules import decide as decide_review
     from reviewdocs.decision.rules import explain
-    from reviewdocs.documents import wording
+    from reviewdocs.documents.reasons import outcome_in_the_records_words
     from reviewdocs.intake.read import load_review
 
     review = load_review(input_path)
@@ -207,14 +207,12 @@ def decide(input_path: Path, as_json: bool) -> None:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
     click.echo(f"Review {result['review_id']}")
-    # The same plain words as the record's summary (003 "Broadly there are 3 possible outcomes").
-    words = wording.OUTCOMES[result["outcome"]].format(
-        plan=wording.PLAN_NAMES[review["review"]["plan_type"]]
-    )
+    # The record's own words (003 "Broadly there are 3 possible outcomes"); never a
+    # provisional outcome shown as final: the warnings say why.
+    words = outcome_in_the_records_words(review, result)
     if provisional_states(review):
-        # Never a provisional outcome shown as final: the warnings say why.
-        words = "provisional, not final (see warnings). The findings so far point to: " + words
-    click.echo(f"Outcome: {result['outcome_number']}. {words}")
+        words = "provisional, not final (see warnings). " + words
+    click.echo(f"Outcome: {words}")
     click.echo(f"Reassessment required: {'yes' if result['reassessment_required'] else 'no'}")
     if result["escalate_to_full_review"]:
         click.echo("This light touch review must become a full review.")

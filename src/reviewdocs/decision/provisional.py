@@ -44,9 +44,14 @@ def provisional_states(review: Review) -> list[Provisional]:
     f = findings_of(review)
     states = []
     option = f["safeguarding"]["review_option"]
-    if f["safeguarding"]["concern_about_subject"] and option in PAUSE_OPTIONS:
+    if option in PAUSE_OPTIONS:
         # 000 "Safeguarding": options 2 and 3, "The review is paused ... whilst a safeguarding
         # process takes place". A paused review has not reached its outcome.
+        # The protective reading of 000 "Safeguarding and Deprivation of Liberty": the options
+        # are offered where the concern is about the person, but a pause that is recorded is a
+        # pause whoever the concern is about (a carer's review paused over the carer's own
+        # safety, say). The review is provisional; a final outcome and a next review date
+        # would tell the person it is over when it has not resumed.
         interim = option == "pause_with_interim_support"
         states.append(
             Provisional(

@@ -35,7 +35,12 @@ from reviewdocs.decision.registry import (
     basis_of,
     section_rule,
 )
-from reviewdocs.decision.schedule import add_months, next_review, recording_warning
+from reviewdocs.decision.schedule import (
+    add_months,
+    next_review,
+    overdue_warning,
+    recording_warning,
+)
 from reviewdocs.errors import InputError
 
 __all__ = [
@@ -186,6 +191,9 @@ def decide(review: Review) -> dict[str, Any]:
     relevant = {code for code, rule in SECTION_RULES.items() if rule(review, basis)}
     sections = [c for c in codes.SECTIONS if c in codes.ALWAYS_SECTIONS or c in relevant]
     next_by, date_warnings = next_review(review, basis)
+    overdue = overdue_warning(next_by, review["review"].get("document_date") or dt.date.today())
+    if overdue:
+        date_warnings.append(overdue)
     return {
         "review_id": review["review"]["id"],
         "outcome": basis.outcome,
@@ -241,6 +249,9 @@ def warnings_for(
     late = recording_warning(review, recorded_on)
     if late and late not in out:
         out.append(late)
+    overdue = overdue_warning(decision.get("next_review_by"), recorded_on)
+    if overdue and overdue not in out:
+        out.append(overdue)
     return out
 
 

@@ -130,3 +130,19 @@ def recording_warning(review: Review, recorded_on: Any) -> str | None:
         '003 asks for reviews to be "recorded in a timely way" to avoid inaccuracies and '
         "delays. Check the record against the notes made at the time."
     )
+
+
+def overdue_warning(next_by: Any, on: Any) -> str | None:
+    """A next review date already past on the documents' date (a record written up late, or
+    a review held long ago). The documents must not promise a date that has gone by: they say
+    the review is overdue and will be arranged (002 "the statutory guidance does expect the
+    Local Authority to endeavour to carry out a Care and Support Plan review as follows"),
+    and the practitioner is told to arrange it."""
+    if isinstance(next_by, str):
+        next_by = dt.date.fromisoformat(next_by)
+    if not isinstance(next_by, dt.date) or not isinstance(on, dt.date) or next_by >= on:
+        return None
+    return (
+        f"The next review date {_fmt(next_by)} is before the documents' date {_fmt(on)}: the "
+        "review is overdue. The documents say so and that it will be arranged; arrange it now."
+    )

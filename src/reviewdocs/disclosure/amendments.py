@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from reviewdocs import faults
+from reviewdocs.decision.provisional import provisional_states
 from reviewdocs.disclosure.circulation import circulation
 from reviewdocs.disclosure.copies import advocate_note, produce_copy
 from reviewdocs.disclosure.register import amendment_key
@@ -195,6 +196,7 @@ def _decide(
             }
         )
     accepted = amendment["decision"] == "accept"
+    _refuse_final_outcome_while_provisional(state, amendment)
     new_version = state.version + 1 if accepted else None
     letter_version = (register.latest_version(review_id, LETTER) or 0) + 1
     if new_version is not None:
@@ -418,6 +420,34 @@ def _accept(
     faults.point("amend.circulated")
     register.finish_amendment(stored.id, refusals)
     return result
+
+
+def _refuse_final_outcome_while_provisional(
+    state: RecordState, amendment: Mapping[str, Any]
+) -> None:
+    """The bar: never present a provisional state as final. A record that is provisional
+    (paused, waiting for an advocate or a manager, a light touch review to become a full
+    one) says there is no final outcome yet; an accepted amendment writing its own text into
+    the outcome and next steps would print a final outcome under that heading. Refused
+    before anything is stored or written: the outcome is decided when the review resumes
+    (003 "Broadly there are 3 possible outcomes" are reached by the review, not by an
+    amendment). A declined request changes nothing and goes ahead."""
+    if amendment["decision"] != "accept" or "outcome_and_next_steps" not in amendment["sections"]:
+        return
+    states = provisional_states(state.review)
+    if not states:
+        return
+    why = "; ".join(s.now for s in states)
+    raise InputError(
+        {
+            "sections.outcome_and_next_steps": [
+                f"The record is provisional ({why}), so it has no final outcome yet: an "
+                "amendment cannot write one into it. Put the requester's words in another "
+                "section (such as views_on_changes), or decline the request; the outcome is "
+                "recorded when the review is completed."
+            ]
+        }
+    )
 
 
 def _without_history(amendment: Mapping[str, Any]) -> dict[str, Any]:

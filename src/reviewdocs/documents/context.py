@@ -277,7 +277,7 @@ def build_context(
         "next_steps": lambda: next_steps(
             review, decided, voice, letter=not record, document=document
         ),
-        "next_review": lambda: next_review(review, decided, voice),
+        "next_review": lambda: next_review(review, decided, voice, produced),
         "own_words": lambda: own_words(review, required, voice),
         "people": lambda: people(review),
         "people_intro": lambda: people_intro(review, voice),
@@ -296,7 +296,7 @@ def build_context(
         ),
         "amendment_log": lambda: letters.amendment_log(amendment, document),
         "shared_copy": lambda: letters.shared_copy(review, recipient, voice),
-        "easy": lambda: easy(review, decided, required, reader, outcome),
+        "easy": lambda: easy(review, decided, required, reader, outcome, produced=produced),
     }
     ctx: dict[str, Any] = dict(review)
     for name, build in derived.items():

@@ -5,12 +5,14 @@ correction (003 "They feel that there is information missing")."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reviewdocs.dates import long_date
 from reviewdocs.documents import asking, wording
 from reviewdocs.documents.letters import findings_summary
+from reviewdocs.documents.reasons import is_overdue
 from reviewdocs.documents.steps import easy_step
 from reviewdocs.documents.wording import Voice, cap
 
@@ -21,6 +23,8 @@ def easy(
     required: Sequence[str],
     voice: Voice,
     outcome: Mapping[str, Any] | None = None,
+    *,
+    produced: dt.date | None = None,
 ) -> dict[str, Any]:
     """Short sentences, one idea per line, key facts first, plain words (issue 6). A
     provisional outcome says "We have not decided yet" and what happens now; the copies say
@@ -59,7 +63,9 @@ def easy(
         ]
     when = decided.get("next_review_by")
     next_review_text = (
-        f"{cap(p)} next review will be by {long_date(when)}."
+        f"{cap(p)} next review is late. We will get in touch to arrange it soon."
+        if is_overdue(when, produced)
+        else f"{cap(p)} next review will be by {long_date(when)}."
         if when
         else f"We will tell {o} the date of {p} next review later."
         if provisional

@@ -101,6 +101,23 @@ def outcome_words(
     }
 
 
+def outcome_in_the_records_words(
+    review: Mapping[str, Any], decided: Mapping[str, Any], voice: Voice | None = None
+) -> str:
+    """The outcome as the record words it, in one line (the ``decide`` command and the web
+    decision page): its reasons from the findings, and, while it is provisional, what
+    happens now and what is still to be decided (never a final outcome for a paused review,
+    one waiting for an advocate or a manager, or an escalation)."""
+    voice = voice or wording.voice_for(review["subject"], direct=False)
+    words = outcome_words(review, decided, voice)
+    if words["provisional"]:
+        return " ".join(
+            [words["headline"], *words["now"], "Still to be decided:", *words["to_decide"]]
+        )
+    first = f"{words['number']}. {words['text']}"
+    return " ".join(part for part in (first, words["reassessment"], words["differs"]) if part)
+
+
 def rationale_words(
     review: Mapping[str, Any],
     decided: Mapping[str, Any],
@@ -360,13 +377,22 @@ def _lower(sentence: str) -> str:
 
 
 def next_review(
-    review: Mapping[str, Any], decided: Mapping[str, Any], voice: Voice
+    review: Mapping[str, Any],
+    decided: Mapping[str, Any],
+    voice: Voice,
+    produced: dt.date | None = None,
 ) -> dict[str, Any]:
     """The next review date, or why there is none yet (003 item 11 "the proposed
-    timeframe for the next review")."""
+    timeframe for the next review"). A date already past on the documents' date
+    (``produced``) is never promised: the review is overdue and will be arranged."""
     when = decided.get("next_review_by")
     monitoring = (review.get("decision") or {}).get("monitoring_review_by")
-    if when:
+    if when and is_overdue(when, produced):
+        text = (
+            f"The next review was due by {long_date(when)} and is overdue: we will contact "
+            f"{voice.obj} to arrange it as soon as possible."
+        )
+    elif when:
         text = f"The next review will take place by {long_date(when)}."
     elif _provisional(review, decided):
         text = "There is no date for the next review yet: it will be set with the final outcome."
@@ -381,9 +407,22 @@ def next_review(
     else:
         text = ""
     if monitoring and not (when and str(monitoring) == str(when)):
-        text += f" We will check how things are going by {long_date(monitoring)}."
+        text += (
+            f" The check on how things are going was due by {long_date(monitoring)} and is "
+            "overdue: we will arrange it as soon as possible."
+            if is_overdue(monitoring, produced)
+            else f" We will check how things are going by {long_date(monitoring)}."
+        )
     date = dt.date.fromisoformat(when) if isinstance(when, str) else when
     return {"date": date, "text": text.strip()}
+
+
+def is_overdue(when: Any, produced: dt.date | None) -> bool:
+    """Whether the next review date ``when`` (a date or ISO text) is before ``produced``."""
+    if not when or produced is None:
+        return False
+    day = dt.date.fromisoformat(when) if isinstance(when, str) else when
+    return bool(day < produced)
 
 
 def own_words(

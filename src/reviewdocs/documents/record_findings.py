@@ -116,13 +116,19 @@ def _views(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
         if words and is_verbatim(words)
         else (f"What {v.obj} told us:", _or_missing(words, x))
     )
-    return [
-        view,
-        (
-            f"Does {v.obj} agree with the outcome?",
-            yes_no(_get(f, "views", "subject_agrees_with_outcome")),
-        ),
-    ]
+    return [view, _agrees(f, v, x)]
+
+
+def _agrees(f: Any, v: Voice, x: Mapping[str, Any]) -> Question:
+    """The person's agreement. While the record is provisional there is no outcome to agree
+    with (the bar: never present a provisional state as final), so the question is about
+    what happens now, as the record's "regard" section words it (003 "When determining the
+    outcome of the review you must give regard to")."""
+    what = "what happens now" if x.get("provisional") else "the outcome"
+    return (
+        f"Does {v.obj} agree with {what}?",
+        yes_no(_get(f, "views", "subject_agrees_with_outcome")),
+    )
 
 
 def _outcomes(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
@@ -287,13 +293,10 @@ def _liberty(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
 
 
 def _difference(f: Any, r: Any, v: Voice, x: Any) -> list[Question]:
-    out: list[Question] = [
-        (
-            f"Does {v.obj} agree with the outcome?",
-            yes_no(_get(f, "views", "subject_agrees_with_outcome")),
-        ),
-        ("Do the others involved agree?", yes_no(_get(f, "views", "others_agree"))),
-    ]
+    others = "Do the others involved agree" + (
+        " with what happens now?" if x.get("provisional") else "?"
+    )
+    out: list[Question] = [_agrees(f, v, x), (others, yes_no(_get(f, "views", "others_agree")))]
     for person in r.get("participants") or []:
         if person.get("view"):
             role = ROLES.get(person.get("role") or "", "")

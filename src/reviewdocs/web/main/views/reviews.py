@@ -15,7 +15,7 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from reviewdocs.documents.reasons import outcome_words
+from reviewdocs.documents.reasons import outcome_in_the_records_words
 from reviewdocs.files import write_atomic
 from reviewdocs.web.checking import check_review, load_checked
 from reviewdocs.web.forms import REVIEW_SUFFIXES, document_name, upload_form, withheld_words
@@ -119,7 +119,7 @@ def decision(upload_id: str) -> str:
         review=review,
         planned=False,
         result=result,
-        outcome=_outcome_in_the_records_words(review, result, voice),
+        outcome=outcome_in_the_records_words(review, result, voice),
         actions=actions,
         sections=[wording.section_heading(s, voice) for s in result["required_sections"]],
         documents=[document_name(d) for d in documents_for(review, result)],
@@ -230,19 +230,3 @@ def finish(upload_id: str) -> Response:
     remove_upload_files(upload.path)
     store().forget_upload(upload.id)
     return redirect(url_for("main.index"))
-
-
-def _outcome_in_the_records_words(
-    review: dict[str, Any], result: dict[str, Any], voice: Any
-) -> str:
-    """The outcome as the record words it: its reasons from the findings, and, while it is
-    provisional, what happens now and what is still to be decided (never a final
-    outcome for a paused review, one waiting for an advocate or a manager, or an
-    escalation)."""
-    words = outcome_words(review, result, voice)
-    if words["provisional"]:
-        return " ".join(
-            [words["headline"], *words["now"], "Still to be decided:", *words["to_decide"]]
-        )
-    first = f"{words['number']}. {words['text']}"
-    return " ".join(part for part in (first, words["reassessment"], words["differs"]) if part)
