@@ -279,14 +279,16 @@ def test_random_breakage_reaches_both_outcomes() -> None:
     (a deleted optional field) and some are refused: count both over a fixed draw."""
     seen = {"loaded": 0, "declined": 0}
 
-    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
+    @settings(max_examples=600, deadline=None, database=None, derandomize=True)
     @given(_broken())
     def count(raw: Any) -> None:
         seen[_check_rule(raw)] += 1
 
     count()
+    # Hypothesis's draw is fixed but not the same in every test order (what earlier tests
+    # left in its caches shifts it), so the floors leave room: a few percent each way.
     assert seen["loaded"] >= 10
-    assert seen["declined"] >= 100
+    assert seen["declined"] >= 200
 
 
 def test_validate_review_gives_the_same_review_on_either_path(
