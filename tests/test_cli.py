@@ -246,3 +246,24 @@ def test_decide_prints_the_outcome_in_the_records_own_words(runner: CliRunner) -
         "The review is paused while the safeguarding process takes place" in paused.output
     )
     assert "Outcome: 2." not in paused.output
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`reviewdocs ... | head -1`: the reader closing the pipe is not an error to report."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT, SAMPLES
+
+    inputs = [str(path) for path in sorted(SAMPLES.glob("*.json"))] * 200
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT / "src")}
+    command = [sys.executable, "-m", "reviewdocs", "validate", *inputs]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        errors = proc.stderr.read()
+        code = proc.wait(timeout=120)
+    assert first.endswith(b": valid\n")
+    assert errors == b""
+    assert code == 141

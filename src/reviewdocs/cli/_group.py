@@ -42,6 +42,12 @@ class _Group(click.Group):
                 err=True,
             )
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`reviewdocs register list | head`): nothing went
+            # wrong that the user can act on. Quiet, with the shell's code for SIGPIPE;
+            # stdout is pointed at /dev/null so Python's own flush at exit stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except OSError as err:
             # Disk full, permission denied, read-only folder: the user can act on these.
             where = f" ({err.filename})" if err.filename else ""
