@@ -9,7 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from marshmallow import Schema, fields, validate
 
@@ -31,15 +31,9 @@ from reviewdocs.intake.spreadsheet import (
     shown,
 )
 
-REVIEW_SUFFIXES: Final = (".json", ".pdf")
-JSONL_SUFFIXES: Final = (".jsonl", ".ndjson")
-CSV_SUFFIXES: Final = (".csv",)
-
 TRUE_WORDS: Final = ("yes", "true", "y", "1")
 FALSE_WORDS: Final = ("no", "false", "n", "0")
 LIST_SEPARATOR: Final = "|"
-
-Kind = Literal["file", "json", "raw", "error"]
 
 
 @dataclass(frozen=True)

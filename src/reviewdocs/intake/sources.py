@@ -32,10 +32,6 @@ REVIEW_SUFFIXES: Final = (".json", ".pdf")
 JSONL_SUFFIXES: Final = (".jsonl", ".ndjson")
 CSV_SUFFIXES: Final = (".csv",)
 
-TRUE_WORDS: Final = ("yes", "true", "y", "1")
-FALSE_WORDS: Final = ("no", "false", "n", "0")
-LIST_SEPARATOR: Final = "|"
-
 Kind = Literal["file", "json", "raw", "error"]
 
 
